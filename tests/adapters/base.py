@@ -1,0 +1,140 @@
+"""What the shared suite needs to know about one app: the only framework-specific knowledge.
+
+Each adapter (`django.py`, `flask.py`) subclasses `Adapter`. The suite speaks HTTP through
+`tests.browser.Browser`; an adapter builds or starts the app, and drives its admin, whose URLs and
+form fields are each framework's own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.browser import Browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Adapter:
+    name: str  # "django" or "flask"
+    app_dir: Path  # the app's folder: its CLI runs from here
+    gunicorn_target: str  # the WSGI app for gunicorn, e.g. "config.wsgi:application"
+    csrf_failure_status: int  # 403 for Django, 400 for Flask-WTF
+    admin_login_path: str  # where the admin sends visitors to sign in
+
+    # -- building and starting -------------------------------------------------------------
+
+    def env(self, database_url: str) -> dict[str, str]:
+        """Return the environment the app runs with (settings come from it)."""
+        return {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": f"test-secret-key-{self.name}-not-for-production-0123456789",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+        }
+
+    def cli(self, *args: str, env: dict[str, str], check: bool = True):
+        """Run the app's own CLI (manage.py / flask) in its folder; return the finished process."""
+        raise NotImplementedError
+
+    def prepare(self, database_url: str, staff: tuple[str, str]) -> None:
+        """Migrate a fresh database and create a staff user through the app's real CLI."""
+        raise NotImplementedError
+
+    def build_wsgi(self, database_url: str, staff: tuple[str, str]):
+        """Prepare the database in-process and return the app's WSGI callable."""
+        raise NotImplementedError
+
+    def stored_password(self, database_url: str, username: str) -> str:
+        """Return the password column as stored for a user (read with plain SQL, no models)."""
+        raise NotImplementedError
+
+    # -- the admin ---------------------------------------------------------------------------
+
+    def admin_login(self, browser: Browser, username: str, password: str) -> None:
+        """Sign a staff user in so that the admin answers (Django: its own login page)."""
+        raise NotImplementedError
+
+    def admin_urls(self) -> list[str]:
+        """Return admin URLs that must be closed to visitors and non-staff (index, lists, forms)."""
+        raise NotImplementedError
+
+    def admin_post_list(
+        self,
+        browser: Browser,
+        *,
+        q: str | None = None,
+        status: str | None = None,
+        author_id: int | None = None,
+        order: str | None = None,
+        descending: bool = False,
+    ) -> httpx.Response:
+        """GET the admin's post list; `order` is "title" or "created"."""
+        raise NotImplementedError
+
+    def admin_post_titles(self, response: httpx.Response) -> list[str]:
+        """Return the post titles of an admin list page, in the order shown."""
+        raise NotImplementedError
+
+    def admin_user_id(self, browser: Browser, username: str) -> int:
+        """Find a user's id through the admin's user list."""
+        raise NotImplementedError
+
+    def admin_post_ids(self, browser: Browser, title: str) -> list[int]:
+        """Find the ids of posts with this exact title through the admin's post list."""
+        raise NotImplementedError
+
+    def admin_create_post(
+        self, browser: Browser, *, title: str, body: str, status: str, author_id: int
+    ) -> httpx.Response:
+        """Create a post in the admin; return the answer to the POST (not followed)."""
+        raise NotImplementedError
+
+    def admin_edit_post(self, browser: Browser, post_id: int, **changes: str) -> httpx.Response:
+        """Change some fields of a post in the admin's edit form; return the POST's answer."""
+        raise NotImplementedError
+
+    def admin_delete_post(self, browser: Browser, post_id: int) -> httpx.Response:
+        """Delete a post in the admin (confirming where the admin asks); return the answer."""
+        raise NotImplementedError
+
+    def admin_set_status(self, browser: Browser, post_ids: list[int], status: str) -> httpx.Response:
+        """Run the bulk publish ("published") or unpublish ("draft") action on posts."""
+        raise NotImplementedError
+
+    def admin_bulk_action_request(
+        self, post_ids: list[int], status: str
+    ) -> tuple[str, dict[str, list[str]]]:
+        """Return the URL and form fields (no CSRF token) of the bulk action, for CSRF tests."""
+        raise NotImplementedError
+
+    def admin_user_list(self, browser: Browser) -> httpx.Response:
+        """GET the admin's user list."""
+        raise NotImplementedError
+
+    def admin_create_user(self, browser: Browser, username: str, password: str) -> httpx.Response:
+        """Create a user with a password in the admin; return the POST's answer."""
+        raise NotImplementedError
+
+    def admin_update_user(
+        self, browser: Browser, user_id: int, *, is_active: bool | None = None,
+        is_staff: bool | None = None,
+    ) -> httpx.Response:
+        """Set a user's active or staff flag in the admin's user form; return the POST's answer."""
+        raise NotImplementedError
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):
+    """Run a command, failing with its output when it fails."""
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+PYTHON = sys.executable

@@ -1,0 +1,110 @@
+"""A visitor of the site: an HTTP client with its own cookies that fills forms as a browser does."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import httpx
+from bs4 import BeautifulSoup
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def html(response: httpx.Response) -> BeautifulSoup:
+    """Parse a response's HTML."""
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def location(response: httpx.Response) -> tuple[str, dict[str, list[str]]]:
+    """Return a redirect's target path and decoded query."""
+    assert response.status_code in (302, 303), (response.status_code, response.text[:500])
+    parts = urlsplit(response.headers["location"])
+    return parts.path, parse_qs(parts.query, keep_blank_values=True)
+
+
+def form_values(form) -> list[tuple[str, str]]:
+    """Return what a browser would send for a form left as it is (its successful controls)."""
+    values = []
+    for control in form.find_all(["input", "select", "textarea"]):
+        name = control.get("name")
+        if not name or control.has_attr("disabled"):
+            continue
+        if control.name == "textarea":
+            values.append((name, control.get_text()))
+        elif control.name == "select":
+            chosen = control.find_all("option", selected=True) or control.find_all("option")[:1]
+            if control.has_attr("multiple"):
+                chosen = control.find_all("option", selected=True)
+            values.extend((name, o.get("value", o.get_text())) for o in chosen)
+        else:
+            kind = control.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                continue
+            if kind in ("checkbox", "radio") and not control.has_attr("checked"):
+                continue
+            values.append((name, control.get("value", "on" if kind == "checkbox" else "")))
+    return values
+
+
+class Browser:
+    """One visitor with its own cookie jar; redirects are not followed unless asked."""
+
+    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None, cookies=None):
+        self.base_url = base_url
+        self.transport = transport
+        self.http = httpx.Client(
+            base_url=base_url, transport=transport, cookies=cookies, follow_redirects=False
+        )
+
+    def clone(self) -> Browser:
+        """Return another visitor holding a copy of this one's cookies (a stolen cookie jar)."""
+        return Browser(self.base_url, self.transport, cookies=httpx.Cookies(self.http.cookies))
+
+    def get(self, url: str, **kwargs) -> httpx.Response:
+        return self.http.get(url, **kwargs)
+
+    def post(self, url: str, data=None, **kwargs) -> httpx.Response:
+        return self.http.post(url, data=data, **kwargs)
+
+    def follow(self, response: httpx.Response, limit: int = 5) -> httpx.Response:
+        """Follow a response's redirects with GET, as a browser does after a POST."""
+        while response.status_code in REDIRECTS and limit:
+            response = self.get(urljoin(str(response.url), response.headers["location"]))
+            limit -= 1
+        return response
+
+    def submit(
+        self,
+        page: httpx.Response | str,
+        data: dict | None = None,
+        *,
+        form: str = "form[method=post]:not(.logout)",
+        drop: tuple[str, ...] = (),
+        **kwargs,
+    ) -> httpx.Response:
+        """Fill the form found on a page (a response or a URL to GET) and post it.
+
+        The form's own values (hidden inputs such as the CSRF token, current field values) are
+        sent, overridden by `data` (a value may be a list for repeated fields); names in `drop`
+        are left out, as an unchecked box is.
+        """
+        if isinstance(page, str):
+            page = self.get(page)
+        assert page.status_code == 200, (page.status_code, str(page.url))
+        found = html(page).select_one(form)
+        assert found is not None, f"no form {form!r} on {page.url}"
+        data = data or {}
+        sent = [(k, v) for k, v in form_values(found) if k not in data and k not in drop]
+        for key, value in data.items():
+            for item in value if isinstance(value, list | tuple) else [value]:
+                sent.append((key, item))
+        action = urljoin(str(page.url), found.get("action") or str(page.url))
+        return self.http.post(action, data=_pairs(sent), **kwargs)
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group repeated form fields the way httpx expects them."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
