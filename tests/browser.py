@@ -22,6 +22,15 @@ def location(response: httpx.Response) -> tuple[str, dict[str, list[str]]]:
     return parts.path, parse_qs(parts.query, keep_blank_values=True)
 
 
+def textarea_value(control) -> str:
+    """Return a textarea's value as a browser reads it: without one newline after <textarea>."""
+    value = control.get_text()
+    for newline in ("\r\n", "\n", "\r"):
+        if value.startswith(newline):
+            return value[len(newline) :]
+    return value
+
+
 def form_values(form) -> list[tuple[str, str]]:
     """Return what a browser would send for a form left as it is (its successful controls)."""
     values = []
@@ -30,7 +39,7 @@ def form_values(form) -> list[tuple[str, str]]:
         if not name or control.has_attr("disabled"):
             continue
         if control.name == "textarea":
-            values.append((name, control.get_text()))
+            values.append((name, textarea_value(control)))
         elif control.name == "select":
             chosen = control.find_all("option", selected=True) or control.find_all("option")[:1]
             if control.has_attr("multiple"):
@@ -49,16 +58,35 @@ def form_values(form) -> list[tuple[str, str]]:
 class Browser:
     """One visitor with its own cookie jar; redirects are not followed unless asked."""
 
-    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None, cookies=None):
+    def __init__(
+        self,
+        base_url: str,
+        transport: httpx.BaseTransport | None = None,
+        cookies=None,
+        username: str | None = None,
+    ):
         self.base_url = base_url
         self.transport = transport
+        self.username = username  # who the suite signed in with this browser, if anyone
         self.http = httpx.Client(
-            base_url=base_url, transport=transport, cookies=cookies, follow_redirects=False
+            base_url=base_url,
+            transport=transport,
+            cookies=cookies,
+            follow_redirects=False,
+            timeout=60,
         )
 
     def clone(self) -> Browser:
         """Return another visitor holding a copy of this one's cookies (a stolen cookie jar)."""
-        return Browser(self.base_url, self.transport, cookies=httpx.Cookies(self.http.cookies))
+        return Browser(
+            self.base_url,
+            self.transport,
+            cookies=httpx.Cookies(self.http.cookies),
+            username=self.username,
+        )
+
+    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        return self.http.request(method, url, **kwargs)
 
     def get(self, url: str, **kwargs) -> httpx.Response:
         return self.http.get(url, **kwargs)

@@ -103,7 +103,9 @@ class Adapter:
         """Delete a post in the admin (confirming where the admin asks); return the answer."""
         raise NotImplementedError
 
-    def admin_set_status(self, browser: Browser, post_ids: list[int], status: str) -> httpx.Response:
+    def admin_set_status(
+        self, browser: Browser, post_ids: list[int], status: str
+    ) -> httpx.Response:
         """Run the bulk publish ("published") or unpublish ("draft") action on posts."""
         raise NotImplementedError
 
@@ -122,7 +124,11 @@ class Adapter:
         raise NotImplementedError
 
     def admin_update_user(
-        self, browser: Browser, user_id: int, *, is_active: bool | None = None,
+        self,
+        browser: Browser,
+        user_id: int,
+        *,
+        is_active: bool | None = None,
         is_staff: bool | None = None,
     ) -> httpx.Response:
         """Set a user's active or staff flag in the admin's user form; return the POST's answer."""
@@ -133,7 +139,9 @@ def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):
     """Run a command, failing with its output when it fails."""
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     if check and done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return done
 
 

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.messages.views import SuccessMessageMixin
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from .forms import LoginForm, RegistrationForm
+
+
+@sensitive_post_parameters("password", "password2")
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request):
+    """Create an account, sign its owner in and send them on to `next`."""
+    next_url = request.POST.get("next", request.GET.get("next", ""))
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user)
+            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = settings.LOGIN_REDIRECT_URL
+            return redirect(next_url)
+    else:
+        form = RegistrationForm()
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+
+
+class LoginView(SuccessMessageMixin, auth_views.LoginView):
+    """Django's sign-in view (safe `next`, new session) with a flash on success.
+
+    The flash belongs to this view rather than to the user_logged_in signal: the signal also
+    fires for the admin's sign-in and for the sign-in that follows sign-up, which say otherwise.
+    """
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    success_message = "Signed in as %(username)s."
+
+    def get_success_message(self, cleaned_data):
+        # The username as stored, not as typed: "ALICE" signs in as alice.
+        return self.success_message % {"username": self.request.user.get_username()}
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out view (POST only, session flushed) with a flash."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Added after logout() so that the message survives the flush of the old session.
+        messages.info(request, "You have been signed out.")
+        return response

@@ -1,0 +1,16 @@
+"""The site's URLs. Error pages are the templates 403.html, 404.html and 500.html."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Posts administration"
+admin.site.site_title = "Posts admin"
+
+urlpatterns = [
+    path("", include("posts.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,70 @@
+"""Posts, the Flask version: the application factory."""
+
+import os
+from datetime import UTC, datetime
+
+from flask import Flask, render_template
+
+from app import cli, security
+from app.config import Config
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the app."""
+    app = Flask(__name__)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(Config(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(or DEBUG=1 for local development only)."
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    from app.accounts.views import bp as accounts_bp
+    from app.admin import admin
+    from app.health import bp as health_bp
+    from app.posts.views import bp as posts_bp
+
+    app.register_blueprint(posts_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(health_bp)
+    admin.init_app(app)
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.add_template_filter(isotime)
+    register_error_handlers(app)
+    return app
+
+
+def isotime(value: datetime) -> str:
+    """Format a stored time as ISO 8601 in UTC ("2026-11-21T22:49:19+00:00")."""
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("403.html"), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # Stands alone: the database may be what failed.
+        return render_template("500.html"), 500

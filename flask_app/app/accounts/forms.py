@@ -1,0 +1,114 @@
+"""Sign-up and sign-in forms, and the username and password rules the admin shares."""
+
+import unicodedata
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from app.extensions import db
+from app.models import User
+
+INVALID_LOGIN = "Invalid username or password."
+# Checked against when the username is unknown, so that the answer takes as long as a real one.
+DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalize_username(value: str | None) -> str | None:
+    """Trim a username and fold look-alike Unicode forms together (NFKC), as Django does."""
+    return unicodedata.normalize("NFKC", value).strip() if value else value
+
+
+def no_null_characters(form, field) -> None:
+    # PostgreSQL text cannot hold NUL: refuse it as an input error, and stop there, before
+    # any later check sends the value to the database.
+    if field.data and "\x00" in field.data:
+        raise StopValidation("Null characters are not allowed.")
+
+
+def unique_username(form, field) -> None:
+    """Refuse a username already taken in any case ("Alice" blocks "alice")."""
+    stmt = select(User.id).where(func.lower(User.username) == func.lower(field.data))
+    # The admin's edit form holds the user being edited (Flask-Admin's convention).
+    editing = getattr(form, "_obj", None)
+    if editing is not None and editing.id is not None:
+        stmt = stmt.where(User.id != editing.id)
+    if db.session.scalar(stmt) is not None:
+        raise ValidationError("A user with that username already exists.")
+
+
+def not_all_digits(form, field) -> None:
+    if field.data and field.data.isdigit():
+        raise ValidationError("This password is entirely numeric.")
+
+
+def not_the_username(form, field) -> None:
+    username = form.username.data or ""
+    if field.data and username and field.data.lower() == username.lower():
+        raise ValidationError("The password is too similar to the username.")
+
+
+USERNAME_RULES = [
+    DataRequired(),
+    no_null_characters,
+    Length(min=3, max=30, message="Usernames are %(min)d to %(max)d characters long."),
+    Regexp(
+        r"^[\w.@+-]+\Z",
+        message="Enter a valid username: letters, digits and @ . + - _ only.",
+    ),
+    unique_username,
+]
+
+PASSWORD_RULES = [
+    no_null_characters,
+    Length(min=8, message="This password is too short. It must contain at least 8 characters."),
+    not_all_digits,
+    not_the_username,
+]
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", filters=[normalize_username], validators=USERNAME_RULES)
+    password = PasswordField("Password", validators=[DataRequired(), *PASSWORD_RULES])
+    password2 = PasswordField(
+        "Password confirmation",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The two password fields didn't match."),
+        ],
+    )
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "Username", filters=[normalize_username], validators=[DataRequired(), no_null_characters]
+    )
+    password = PasswordField("Password", validators=[DataRequired(), no_null_characters])
+    next = HiddenField()
+
+    user: User | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the credentials; a wrong password, unknown or inactive user look the same."""
+        if not super().validate(extra_validators):
+            return False
+        user = db.session.scalar(
+            select(User).where(func.lower(User.username) == func.lower(self.username.data))
+        )
+        if user is None:
+            check_password_hash(DUMMY_HASH, self.password.data)
+        elif user.check_password(self.password.data) and user.is_active:
+            self.user = user
+            return True
+        self.form_errors.append(INVALID_LOGIN)
+        return False

@@ -1,0 +1,70 @@
+"""Sign up, sign in and sign out."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.forms import LoginForm, RegisterForm
+from app.extensions import db
+from app.models import User
+from app.security import is_safe_next
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+def redirect_next(form):
+    """Redirect to the form's (or the query string's) `next` if it stays on the site, else home."""
+    target = form.next.data or request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("posts.index"))
+
+
+def start_session(user: User) -> None:
+    """Sign a user in on a fresh session, so nothing from before sign-in carries over."""
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/register/", methods=["GET", "POST"])
+def register():
+    """Create an account and sign it in."""
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = User(username=form.username.data)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Someone took the name between the form's check and this insert.
+            db.session.rollback()
+            form.username.errors.append("A user with that username already exists.")
+        else:
+            start_session(user)
+            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            return redirect_next(form)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login/", methods=["GET", "POST"])
+def login():
+    """Sign in with a username (any case) and password."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        start_session(form.user)
+        flash(f"Signed in as {form.user.username}.", "success")
+        return redirect_next(form)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout/")
+def logout():
+    """Sign out, and make every copy of this user's session cookie worthless."""
+    if current_user.is_authenticated:
+        # A Flask session lives in the cookie itself: clearing it here does not stop a copy
+        # taken earlier. Changing the token that copy carries does.
+        current_user.rotate_session_token()
+        db.session.commit()
+    session.clear()
+    logout_user()
+    flash("You have been signed out.", "success")
+    return redirect(url_for("posts.index"))

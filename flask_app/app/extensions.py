@@ -1,0 +1,49 @@
+"""The Flask extensions, created unbound and attached to each app by create_app()."""
+
+import sqlite3
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    # Named constraints, so that migrations can alter them later (SQLite batch mode needs names).
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+# SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+migrate = Migrate(render_as_batch=True)
+csrf = CSRFProtect()
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+# The sign-in page says what to do; the spec's flash messages are exact, so add none here.
+login_manager.login_message = None
+
+
+@event.listens_for(Engine, "connect")
+def configure_sqlite(dbapi_connection, connection_record):
+    """Let several server processes share one SQLite file."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer; busy_timeout: a writer waits for the lock (20 s)
+    # instead of failing at once with "database is locked".
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=20000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

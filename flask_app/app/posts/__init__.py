@@ -1,0 +1,1 @@
+"""Posts: the public list, a post's page, and writing one's own posts."""

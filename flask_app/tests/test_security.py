@@ -1,0 +1,124 @@
+import pytest
+
+from app.extensions import db
+from app.models import Post
+from app.security import is_safe_next
+from tests.conftest import PASSWORD, login, make_app
+
+# Django's own open-redirect payloads (tests/utils_tests/test_http.py) and a few more.
+UNSAFE_NEXT = [
+    None,
+    "",
+    "http://example.com",
+    "http:///example.com",
+    "https://example.com",
+    "ftp://example.com",
+    r"\\example.com",
+    r"\\\example.com",
+    r"/\\/example.com",
+    r"\\//example.com",
+    r"/\/example.com",
+    r"\/example.com",
+    r"/\example.com",
+    r"http:/\//example.com",
+    r"http:\/example.com",
+    r"http:/\example.com",
+    'javascript:alert("XSS")',
+    "\njavascript:alert(x)",
+    "java\nscript:alert(x)",
+    "\x08//example.com",
+    r"http://otherserver\@example.com",
+    r"http:\\testserver\@example.com",
+    r"http://testserver\me:pass@example.com",
+    r"http:\\testserver\confirm\me@example.com",
+    "http:999999999",
+    "ftp:9999999999",
+    "\n",
+    "http://[2001:cdba:0000:0000:0000:0000:3257:9652/",
+    "http://2001:cdba:0000:0000:0000:0000:3257:9652]/",
+    "//example.com",
+    "///example.com",
+    "https:example.com",
+    " //example.com",
+    "/\t/example.com",
+    "/\n/example.com",
+    "example.com",
+]
+SAFE_NEXT = ["/", "/posts/new/", "/?q=a b&page=2", "/view/?param=http://example.com", "/a%2F%2Fb"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_is_safe_next_refuses_every_way_off_the_site(target):
+    assert not is_safe_next(target)
+
+
+@pytest.mark.parametrize("target", SAFE_NEXT)
+def test_is_safe_next_accepts_paths_of_this_site(target):
+    assert is_safe_next(target)
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/no/such/page/", "/healthz"])
+def test_security_headers_on_every_answer(client, url):
+    response = client.get(url)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, alice):
+    response = login(client, "alice")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_signing_in_starts_a_new_session(client, alice):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    before = client.get_cookie("session").value
+    login(client, "alice")
+    assert client.get_cookie("session").value != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_a_session_cookie_copied_before_sign_out_is_dead_after_it(app, client, alice):
+    login(client, "alice")
+    stolen = client.get_cookie("session").value
+    assert client.get("/posts/new/").status_code == 200
+    client.post("/accounts/logout/")
+
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/posts/new/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/")
+
+
+def test_csrf_token_is_required_and_must_be_the_sessions_own(database, alice):
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client, other = app.test_client(), app.test_client()
+    page = other.get("/accounts/login/").get_data(as_text=True)
+    foreign_token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    data = {"username": "alice", "password": PASSWORD}
+
+    assert client.post("/accounts/login/", data=data).status_code == 400
+    client.get("/accounts/login/")
+    response = client.post("/accounts/login/", data={**data, "csrf_token": foreign_token})
+    assert response.status_code == 400
+    assert client.get("/posts/new/").status_code == 302
+
+
+def test_user_text_is_escaped(client, app, alice, make_post):
+    make_post(alice, title="<script>alert(1)</script>", body="<img src=x onerror=alert(2)>")
+    page = client.get("/?q=<i>").get_data(as_text=True)
+    assert "<i>" not in page
+    assert "&lt;i&gt;" in page
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    with app.app_context():
+        post_id = db.session.scalar(db.select(Post.id))
+    page = client.get(f"/posts/{post_id}/").get_data(as_text=True)
+    assert "<img" not in page
+    assert "&lt;img src=x" in page

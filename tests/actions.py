@@ -1,0 +1,147 @@
+"""What a user does on the site, built from the Browser and the page readers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
+import httpx
+
+from tests import pages
+from tests.browser import Browser, location
+
+# A password every app accepts (long, not common, unlike any username the suite makes).
+PASSWORD = "Quartz-Lantern-8316"
+POST_PATH = re.compile(r"^/posts/(\d+)/$")
+
+
+def token() -> str:
+    """Return a unique word (letters first, so that case matters) to tag a test's data with."""
+    return "tk" + uuid.uuid4().hex[:10]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def home(browser: Browser, q: str | None = None, page: str | int | None = None) -> httpx.Response:
+    params = {}
+    if q is not None:
+        params["q"] = q
+    if page is not None:
+        params["page"] = str(page)
+    return browser.get("/" + (f"?{urlencode(params)}" if params else ""))
+
+
+def search_titles(browser: Browser, q: str) -> list[str]:
+    """Return the titles the first page of a search lists."""
+    answer = home(browser, q=q)
+    assert answer.status_code == 200, (answer.status_code, q)
+    return pages.listed_titles(answer)
+
+
+def search_ids(browser: Browser, q: str) -> list[int]:
+    answer = home(browser, q=q)
+    assert answer.status_code == 200, (answer.status_code, q)
+    return [post.id for post in pages.listed_posts(answer)]
+
+
+def signed_in_as(browser: Browser) -> str | None:
+    """Return who the site says this browser is signed in as (None for a visitor)."""
+    answer = browser.get("/")
+    assert answer.status_code == 200, answer.status_code
+    return pages.current_user(answer)
+
+
+def assert_sign_in_redirect(answer: httpx.Response, next_path: str) -> None:
+    path, query = location(answer)
+    assert path == "/accounts/login/", (path, query)
+    assert query.get("next") == [next_path], query
+
+
+def assert_page(answer: httpx.Response, status: int, heading: str, title: str) -> None:
+    """Check an error page of the app's own: its status, <h1> and <title>."""
+    assert answer.status_code == status, (answer.status_code, answer.text[:300])
+    assert pages.h1(answer) == [heading], pages.h1(answer)
+    assert pages.page_title(answer) == title
+
+
+# -- posts -----------------------------------------------------------------------------------
+
+
+def post_id(answer: httpx.Response) -> int:
+    """Return the id of the post a redirect lands on."""
+    path, _ = location(answer)
+    found = POST_PATH.match(path)
+    assert found, f"redirected to {path}, not a post page"
+    return int(found.group(1))
+
+
+def new_post(browser: Browser, title: str, body: str = "Body text.", status="published", **extra):
+    """Submit the new-post form; return the answer to the POST."""
+    return browser.submit("/posts/new/", {"title": title, "body": body, "status": status, **extra})
+
+
+def create_post(browser: Browser, title: str, body: str = "Body text.", status="published") -> int:
+    """Create a post through the form; return its id."""
+    answer = new_post(browser, title, body, status)
+    assert answer.status_code in (302, 303), (answer.status_code, pages.fields_in_error(answer))
+    return post_id(answer)
+
+
+def edit_post(browser: Browser, post: int, **changes: str) -> httpx.Response:
+    """Change some fields in a post's edit form; return the answer to the POST."""
+    return browser.submit(f"/posts/{post}/edit/", changes)
+
+
+def delete_post(browser: Browser, post: int) -> httpx.Response:
+    return browser.submit(f"/posts/{post}/delete/")
+
+
+def view_post(browser: Browser, post: int) -> pages.ShownPost | None:
+    """Return a post as its page shows it, or None when the page answers 404."""
+    answer = browser.get(f"/posts/{post}/")
+    if answer.status_code == 404:
+        return None
+    assert answer.status_code == 200, answer.status_code
+    return pages.shown_post(answer)
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+def register(
+    browser: Browser, username: str, password: str = PASSWORD, password2: str | None = None,
+    next_path: str | None = None, **extra: str,
+) -> httpx.Response:  # fmt: skip
+    """Submit the sign-up form; return the answer to the POST."""
+    url = "/accounts/register/" + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    data = {"username": username, "password": password, "password2": password2 or password}
+    return browser.submit(url, {**data, **extra})
+
+
+def sign_in(
+    browser: Browser, username: str, password: str, next_path: str | None = None, **extra: str
+) -> httpx.Response:
+    """Submit the sign-in form; return the answer to the POST."""
+    url = "/accounts/login/" + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    return browser.submit(url, {"username": username, "password": password, **extra})
+
+
+def sign_out(browser: Browser) -> httpx.Response:
+    """Press the header's sign-out button."""
+    return browser.submit("/", form="form.logout")
+
+
+def session_tokens(browser: Browser, url: str = "/accounts/login/") -> dict[str, str]:
+    """Return the hidden inputs (the CSRF token) of a form this browser's session is shown."""
+    answer = browser.get(url)
+    assert answer.status_code == 200, (url, answer.status_code)
+    return pages.hidden_inputs(answer)
+
+
+def in_parallel(function, items, workers: int = 4) -> list:
+    """Call a function on each item from a few threads; return the results in order."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))

@@ -1,0 +1,565 @@
+"""The shared suite's harness: which apps run, how each is reached, and the per-rule report.
+
+Every test that takes the `app` fixture runs once per app (`[django]`, `[flask]`). Three modes:
+in-process WSGI (the default), live gunicorn servers (`--live` or LIVE=1), or any running site
+(BASE_URL=http://host:port). See tests/README.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests import actions, pages
+from tests.adapters.base import ROOT, Adapter
+from tests.browser import Browser
+from tests.harness import (
+    Databases,
+    Server,
+    WSGITransport,
+    backend_of,
+    environ_flag,
+    spec_rules,
+)
+
+APP_NAMES = ("django", "flask")
+STAFF = ("staff", "Staff-Pass-2026!")
+RESULTS = ROOT / "build" / "spec-results.json"
+NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql"}
+# Fixtures that bring a need with them, so that tests need not mark it twice.
+FIXTURE_NEEDS = {
+    "adapter": {"adapter"},
+    "job": {"adapter"},
+    "staff": {"adapter", "staff"},
+    "database_url": {"database"},
+}
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("posts", "the Posts apps under test")
+    group.addoption(
+        "--app",
+        action="append",
+        choices=APP_NAMES,
+        dest="apps",
+        help="run against this app only (repeatable); default: env APPS=django,flask, or both",
+    )
+    group.addoption(
+        "--live",
+        action="store_true",
+        help="start each app with gunicorn on a free port instead of in-process (env LIVE=1)",
+    )
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """What this session runs against, read from the options and the environment."""
+
+    mode: str  # "in-process", "live" or "url"
+    apps: list[str]
+    base_url: str | None = None
+    database_url: str | None = None  # in-process/live: a PostgreSQL template; url: the site's
+    staff: tuple[str, str] | None = STAFF
+    adapter_name: str | None = None  # url mode: the adapter that drives the site's admin
+
+    @property
+    def backend(self) -> str:
+        return backend_of(self.database_url)
+
+    def has(self) -> set[str]:
+        """Return the needs this run can meet."""
+        if self.mode != "url":
+            return {"adapter", "staff", "database", self.backend}
+        found = set()
+        if self.adapter_name:
+            found.add("adapter")
+            if self.staff:
+                found.add("staff")
+        if self.database_url:
+            found |= {"database", self.backend}
+        return found
+
+
+def read_run(config) -> Run:
+    base_url = os.environ.get("BASE_URL", "").strip()
+    if base_url:
+        name = os.environ.get("APP", "").strip() or None
+        if name and not (Path(__file__).parent / "adapters" / f"{name}.py").is_file():
+            raise pytest.UsageError(f"APP={name!r}: no adapter tests/adapters/{name}.py")
+        user, password = os.environ.get("STAFF_USERNAME"), os.environ.get("STAFF_PASSWORD")
+        return Run(
+            mode="url",
+            apps=[name or "url"],
+            base_url=base_url.rstrip("/"),
+            database_url=os.environ.get("DATABASE_URL") or None,
+            staff=(user, password) if user and password else None,
+            adapter_name=name,
+        )
+    names = config.getoption("apps") or [
+        name.strip() for name in os.environ.get("APPS", "").split(",") if name.strip()
+    ]
+    for name in names:
+        if name not in APP_NAMES:
+            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APP_NAMES}")
+    template = os.environ.get("DATABASE_URL") or None
+    return Run(
+        mode="live" if config.getoption("live") or environ_flag("LIVE") else "in-process",
+        apps=list(dict.fromkeys(names)) or list(APP_NAMES),
+        database_url=template if backend_of(template) == "postgresql" else None,
+    )
+
+
+RUN = pytest.StashKey[Run]()
+OUTCOMES = pytest.StashKey[dict]()
+DESELECTED = pytest.StashKey[Counter]()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "rule(*ids): the SPEC.md rules a test checks, e.g. rule('POST-3')"
+    )
+    config.addinivalue_line(
+        "markers",
+        "requires(*needs): what a test needs besides HTTP "
+        "(adapter, staff, database, sqlite, postgresql); deselected when the run lacks it",
+    )
+    config.addinivalue_line(
+        "markers",
+        "background(*jobs): slow jobs (JOBS of the test's module) started at session start",
+    )
+    config.stash[RUN] = read_run(config)
+    config.stash[OUTCOMES] = {}
+    config.stash[DESELECTED] = Counter()
+
+
+def pytest_report_header(config):
+    run = config.stash[RUN]
+    where = {
+        "in-process": "in-process WSGI",
+        "live": "gunicorn servers",
+        "url": f"the site at {run.base_url}",
+    }[run.mode]
+    database = run.backend if run.mode != "url" else (run.database_url and run.backend) or "unknown"
+    return [f"posts suite: {', '.join(run.apps)} via {where}; database: {database}"]
+
+
+def pytest_generate_tests(metafunc):
+    if "app" in metafunc.fixturenames:
+        apps = metafunc.config.stash[RUN].apps
+        metafunc.parametrize("app", apps, indirect=True, scope="session", ids=apps)
+
+
+def item_needs(item) -> set[str]:
+    needs = set()
+    for mark in item.iter_markers("requires"):
+        unknown = set(mark.args) - NEEDS
+        if unknown:
+            raise pytest.UsageError(f"{item.nodeid}: unknown need(s) {sorted(unknown)}")
+        needs.update(mark.args)
+    for name in getattr(item, "fixturenames", ()):
+        needs |= FIXTURE_NEEDS.get(name, set())
+    return needs
+
+
+def pytest_collection_modifyitems(config, items):
+    run = config.stash[RUN]
+    have = run.has()
+    kept, dropped = [], []
+    for item in items:
+        missing = item_needs(item) - have
+        if missing:
+            dropped.append(item)
+            config.stash[DESELECTED][", ".join(sorted(missing))] += 1
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def deselection_notes(config) -> list[str]:
+    hints = {
+        "adapter": "set APP=django|flask to drive the site's admin and CLI",
+        "staff": "set STAFF_USERNAME and STAFF_PASSWORD",
+        "database": "set DATABASE_URL to the site's database",
+        "sqlite": "the database is not SQLite, or unknown",
+        "postgresql": "the database is not PostgreSQL, or unknown",
+    }
+    notes = []
+    for missing, count in sorted(config.stash[DESELECTED].items()):
+        why = "; ".join(hints[need] for need in missing.split(", "))
+        notes.append(f"note: {count} test(s) deselected, needing {missing} ({why})")
+    return notes
+
+
+def pytest_report_collectionfinish(config, start_path, items):
+    return deselection_notes(config)
+
+
+# -- the apps --------------------------------------------------------------------------------
+
+
+def load_adapter(name: str) -> Adapter:
+    """Import tests/adapters/NAME.py and return an instance of the Adapter it defines."""
+    module = importlib.import_module(f"tests.adapters.{name}")
+    classes = [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, Adapter)
+        and value is not Adapter
+        and value.__module__ == module.__name__
+    ]
+    assert len(classes) == 1, f"tests/adapters/{name}.py should define one Adapter: {classes}"
+    return classes[0]()
+
+
+class AppUnderTest:
+    """One app as the tests reach it: its address, its adapter and a few signed-in browsers."""
+
+    def __init__(self, name, adapter, base_url, transport, database_url, staff):
+        self.name = name
+        self._adapter = adapter
+        self.base_url = base_url
+        self.transport = transport
+        self.database_url = database_url
+        self.staff = staff
+        self._members: dict[str, Browser] = {}
+        self._staff_browser: Browser | None = None
+        self.cache: dict = {}  # data several tests share (made once per app per session)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} at {self.base_url}>"
+
+    @property
+    def adapter(self) -> Adapter:
+        if self._adapter is None:
+            raise RuntimeError("no adapter for this site: set APP=django|flask")
+        return self._adapter
+
+    def browser(self) -> Browser:
+        """Return a new visitor with an empty cookie jar."""
+        return Browser(self.base_url, self.transport)
+
+    def signed_in(self, username: str, password: str) -> Browser:
+        """Return a new browser signed in through the public sign-in form."""
+        browser = self.browser()
+        answer = actions.sign_in(browser, username, password)
+        assert answer.status_code in (302, 303), (
+            f"signing in as {username!r} failed: {answer.status_code} "
+            f"{pages.nonfield_errors(answer)} {pages.fields_in_error(answer)}"
+        )
+        browser.username = username
+        return browser
+
+    def make_user(self, prefix: str = "user", password: str = actions.PASSWORD):
+        """Sign up a new unique user; return (username, password, signed-in browser)."""
+        username = f"{prefix[:18]}{uuid.uuid4().hex[:10]}"
+        browser = self.browser()
+        answer = actions.register(browser, username, password)
+        errors = {name: pages.field_errors(answer, name) for name in pages.fields_in_error(answer)}
+        assert answer.status_code in (302, 303), (
+            f"signing up {username!r} failed: {answer.status_code} {errors}"
+        )
+        browser.username = username
+        return username, password, browser
+
+    def member(self, prefix: str) -> Browser:
+        """Return this session's signed-in user of that name (made once; never sign it out)."""
+        if prefix not in self._members:
+            self._members[prefix] = self.make_user(prefix)[2]
+        return self._members[prefix]
+
+    def staff_browser(self) -> Browser:
+        """Return this session's staff browser, signed into the admin once."""
+        if self._staff_browser is None:
+            browser = self.browser()
+            self.adapter.admin_login(browser, *self.staff)
+            browser.username = self.staff[0]
+            self._staff_browser = browser
+        return self._staff_browser
+
+
+class Harness:
+    """Build (or reach) each app once per session, and clean up at its end."""
+
+    def __init__(self, run: Run, folder: Path):
+        self.run = run
+        self.folder = folder
+        self.databases = Databases(folder, run.database_url)
+        self.servers: list[Server] = []
+        self.apps: dict[str, AppUnderTest | BaseException] = {}
+        self.jobs: dict[str, dict[str, Future]] = {}
+        self.pool: ThreadPoolExecutor | None = None
+        self.prepare_lock = threading.Lock()  # Django's collectstatic writes one shared folder
+
+    def prepare(self, adapter: Adapter, database_url: str, staff: tuple[str, str]) -> None:
+        """Migrate a database and create staff through the app's CLI (one app at a time)."""
+        with self.prepare_lock:
+            adapter.prepare(database_url, staff)
+
+    def start_jobs(self, wanted: dict[str, dict[str, Callable]]) -> None:
+        """Run each app's slow jobs, in order, in a thread of its own (apps side by side)."""
+        if not wanted:
+            return
+        self.pool = ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="posts-job")
+        for app_name, jobs in wanted.items():
+            futures = {name: Future() for name in jobs}
+            self.jobs[app_name] = futures
+
+            def chain(app_name=app_name, jobs=jobs, futures=futures):
+                adapter = load_adapter(app_name)
+                for name, function in jobs.items():
+                    try:
+                        futures[name].set_result(function(adapter, self))
+                    except BaseException as error:
+                        futures[name].set_exception(error)
+
+            self.pool.submit(chain)
+
+    def job(self, app_name: str, name: str):
+        """Return a background job's result (waiting for it), or raise its error."""
+        return self.jobs[app_name][name].result(timeout=900)
+
+    def app(self, name: str) -> AppUnderTest:
+        if name not in self.apps:
+            try:
+                self.apps[name] = self.build(name)
+            except BaseException as error:  # every test of this app reports the same failure
+                self.apps[name] = error
+                raise
+        found = self.apps[name]
+        if isinstance(found, BaseException):
+            raise RuntimeError(f"the {name} app could not be built (see its first test)") from found
+        return found
+
+    def build(self, name: str) -> AppUnderTest:
+        run = self.run
+        if run.mode == "url":
+            adapter = load_adapter(run.adapter_name) if run.adapter_name else None
+            return AppUnderTest(name, adapter, run.base_url, None, run.database_url, run.staff)
+        adapter = load_adapter(name)
+        database = self.databases.new(name)
+        if run.mode == "live":
+            self.prepare(adapter, database.url, STAFF)
+            server = Server(adapter, adapter.env(database.url), self.folder / f"{name}-server.log")
+            self.servers.append(server)
+            server.start()
+            server.wait_ready()
+            return AppUnderTest(name, adapter, server.base_url, None, database.url, STAFF)
+        wsgi = adapter.build_wsgi(database.url, STAFF)
+        transport = WSGITransport(wsgi)
+        return AppUnderTest(name, adapter, "http://localhost", transport, database.url, STAFF)
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        for server in self.servers:
+            server.stop()
+        self.databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def harness(request, tmp_path_factory):
+    built = Harness(request.config.stash[RUN], tmp_path_factory.mktemp("posts"))
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_jobs(request, harness):
+    """Start the slow jobs (CLI runs, servers) of the selected tests before they are needed.
+
+    A test marked `background("NAME")` gets the result of `JOBS["NAME"](adapter, harness)`,
+    a function of its module, through the `job` fixture.
+    """
+    wanted: dict[str, dict[str, Callable]] = {}
+    for item in request.session.items:
+        for mark in item.iter_markers("background"):
+            app_name = item.callspec.params["app"]
+            for name in mark.args:
+                wanted.setdefault(app_name, {}).setdefault(name, item.module.JOBS[name])
+    harness.start_jobs(wanted)
+
+
+@pytest.fixture
+def job(app, harness):
+    """Return a function giving the result of one of this app's background jobs."""
+    return lambda name: harness.job(app.name, name)
+
+
+@pytest.fixture(scope="session")
+def app(request, harness) -> AppUnderTest:
+    """The app under test (parametrized: each test runs once per app)."""
+    return harness.app(request.param)
+
+
+@pytest.fixture
+def adapter(app) -> Adapter:
+    return app.adapter
+
+
+@pytest.fixture
+def database_url(app) -> str:
+    assert app.database_url, "no database URL for this app"
+    return app.database_url
+
+
+@pytest.fixture
+def databases(harness) -> Databases:
+    """Make fresh databases like the run's (SQLite files, or PostgreSQL databases)."""
+    return harness.databases
+
+
+@pytest.fixture
+def visitor(app) -> Browser:
+    return app.browser()
+
+
+@pytest.fixture
+def alice(app) -> Browser:
+    """A user signed in for the whole session: do not sign it out."""
+    return app.member("alice")
+
+
+@pytest.fixture
+def bob(app) -> Browser:
+    """Another user signed in for the whole session: do not sign it out."""
+    return app.member("bob")
+
+
+@pytest.fixture
+def staff(app) -> Browser:
+    """The staff user, signed into the admin for the whole session: do not sign it out."""
+    return app.staff_browser()
+
+
+# -- strictness and the per-rule report --------------------------------------------------------
+
+
+def under_ci() -> bool:
+    return environ_flag("CI")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and under_ci():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and under CI=true a skip is a failure: {reason}"
+    record(item, report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield
+    if report.skipped and under_ci():
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped at collection, and under CI=true a skip is a failure: {report.longrepr}"
+        )
+    return report
+
+
+def record(item, report) -> None:
+    rules = [rule for mark in item.iter_markers("rule") for rule in mark.args]
+    if not rules:
+        return
+    outcomes = item.config.stash[OUTCOMES]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    entry = outcomes.setdefault(
+        item.nodeid, {"rules": rules, "app": params.get("app", "-"), "outcome": None}
+    )
+    if report.failed:
+        entry["outcome"] = "failed"
+    elif report.skipped and entry["outcome"] != "failed":
+        entry["outcome"] = "skipped"
+    elif report.when == "call" and entry["outcome"] is None:
+        entry["outcome"] = "passed"
+
+
+def rule_results(config) -> list[dict]:
+    """Return one entry per (rule, app): its outcome and the tests behind it."""
+    run = config.stash[RUN]
+    outcomes = config.stash[OUTCOMES]
+    results = []
+    for rule in spec_rules():
+        for app_name in run.apps:
+            tests = [
+                {"nodeid": nodeid, "outcome": entry["outcome"] or "not run"}
+                for nodeid, entry in outcomes.items()
+                if rule in entry["rules"] and entry["app"] in (app_name, "-")
+            ]
+            states = {test["outcome"] for test in tests}
+            if not tests:
+                outcome = "not run"
+            elif states & {"failed", "skipped", "not run"}:
+                outcome = "failed"
+            else:
+                outcome = "passed"
+            results.append({"rule": rule, "app": app_name, "outcome": outcome, "tests": tests})
+    return results
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for note in deselection_notes(config):
+        terminalreporter.write_line(note)
+    if not config.stash[OUTCOMES]:
+        return
+    run = config.stash[RUN]
+    results = rule_results(config)
+    terminalreporter.section("spec rules")
+    cells: dict[str, dict[str, str]] = {}
+    for entry in results:
+        tests = entry["tests"]
+        passed = sum(test["outcome"] == "passed" for test in tests)
+        if entry["outcome"] == "not run":
+            cell = "-"
+        elif entry["outcome"] == "passed":
+            cell = f"pass {passed}"
+        else:
+            cell = f"FAIL {len(tests) - passed}/{len(tests)}"
+        cells.setdefault(entry["rule"], {})[entry["app"]] = cell
+    terminalreporter.write_line("rule      " + "".join(f"{name:<14}" for name in run.apps))
+    for rule, row in cells.items():
+        terminalreporter.write_line(
+            f"{rule:<10}" + "".join(f"{row.get(name, '-'):<14}" for name in run.apps)
+        )
+    totals = Counter((entry["app"], entry["outcome"]) for entry in results)
+    for name in run.apps:
+        terminalreporter.write_line(
+            f"{name}: {totals[(name, 'passed')]} rules passed, {totals[(name, 'failed')]} failed,"
+            f" {totals[(name, 'not run')]} not run"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "mode": run.mode,
+                "apps": run.apps,
+                "database": run.backend if run.mode != "url" else None,
+                "base_url": run.base_url,
+                "results": results,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    terminalreporter.write_line(f"rule results written to {RESULTS.relative_to(ROOT)}")

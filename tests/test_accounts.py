@@ -1,0 +1,293 @@
+"""Accounts: sign up, sign in, sign out, and what the header shows (AUTH-1 to AUTH-10)."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from tests import pages
+from tests.actions import (
+    PASSWORD,
+    assert_sign_in_redirect,
+    register,
+    sign_in,
+    sign_out,
+    signed_in_as,
+    token,
+)
+from tests.browser import location
+
+OTHER_PASSWORD = "Marble-Orchid-5274"
+INVALID = "Invalid username or password."
+
+
+def assert_refused_sign_in(answer, username: str) -> None:
+    """Check the answer to a failed sign-in (AUTH-6): the form again, one non-field error."""
+    assert answer.status_code == 200, answer.status_code
+    assert pages.page_title(answer) == "Sign in | Posts"
+    assert pages.nonfield_errors(answer) == [INVALID]
+    assert pages.field_value(answer, "username") == username
+    assert pages.current_user(answer) is None
+
+
+def assert_user_exists(app, username: str) -> bool:
+    """Tell whether sign-up sees the username as taken (a refused sign-up writes nothing)."""
+    answer = register(app.browser(), username, PASSWORD, PASSWORD + "-mismatch")
+    assert answer.status_code == 200
+    return bool(pages.field_errors(answer, "username"))
+
+
+@pytest.mark.rule("AUTH-1")
+def test_sign_up_form(visitor):
+    answer = visitor.get("/accounts/register/")
+    assert answer.status_code == 200
+    assert pages.page_title(answer) == "Sign up | Posts"
+    assert {"username", "password", "password2"} <= set(pages.field_names(answer))
+    assert all(pages.label_matches(answer, name) for name in ("username", "password", "password2"))
+    assert pages.control(answer, "password").get("type") == "password"
+    assert pages.soup(answer).select_one('form input[type="hidden"][name="next"]') is not None
+
+
+@pytest.mark.rule("AUTH-1")
+def test_sign_up_signs_in_and_lands_home(app, visitor):
+    username = f"new{token()}"
+    answer = register(visitor, username)
+    assert location(answer) == ("/", {})
+    page = visitor.follow(answer)
+    assert pages.flash_texts(page) == [f"Welcome, {username}! Your account is ready."]
+    assert pages.current_user(page) == username
+    assert not pages.has_link(page, "/admin/", cls="admin-link")
+    # Active: the new user signs in again from another browser.
+    assert signed_in_as(app.signed_in(username, PASSWORD)) == username
+
+
+@pytest.mark.rule("AUTH-1")
+def test_sign_up_honours_a_safe_next(visitor):
+    username = f"next{token()}"
+    answer = register(visitor, username, next_path="/posts/new/")
+    assert location(answer) == ("/posts/new/", {})
+    assert visitor.get("/posts/new/").status_code == 200
+
+
+BAD_USERNAMES = {
+    "two characters": "ab",
+    "31 characters": "{tag}:31",
+    "empty": "",
+    "space": "bad name{tag}",
+    "slash": "bad/name{tag}",
+    "bang": "bad!name{tag}",
+    "html": "<b>{tag}</b>",
+    "quote": "o'neil{tag}",
+    "semicolon": "semi;colon{tag}",
+    "percent": "100%{tag}",
+}
+
+
+@pytest.mark.rule("AUTH-2")
+@pytest.mark.parametrize("case", list(BAD_USERNAMES))
+def test_bad_usernames_are_refused(visitor, case):
+    tag = token()
+    name = BAD_USERNAMES[case]
+    name = (tag + "x" * 31)[:31] if name == "{tag}:31" else name.format(tag=tag)
+    answer = register(visitor, name)
+    assert answer.status_code == 200
+    assert pages.page_title(answer) == "Sign up | Posts"
+    assert pages.field_errors(answer, "username"), f"no error on username {name!r}"
+    assert pages.current_user(answer) is None
+
+
+@pytest.mark.rule("AUTH-2")
+def test_refused_username_writes_nothing(app):
+    name = (token() + "x" * 31)[:31]
+    assert register(app.browser(), name).status_code == 200
+    assert_refused_sign_in(sign_in(app.browser(), name, PASSWORD), name)
+
+
+@pytest.mark.rule("AUTH-2")
+def test_usernames_at_the_limits_are_accepted(app):
+    shortest = "".join(random.choices(string.ascii_lowercase, k=3))
+    longest = f"a.b@c+d-e_{token()}".ljust(30, "z")
+    for username in (shortest, longest):
+        browser = app.browser()
+        answer = register(browser, username)
+        assert answer.status_code in (302, 303), (username, pages.fields_in_error(answer))
+        assert signed_in_as(browser) == username
+
+
+@pytest.mark.rule("AUTH-3")
+def test_usernames_are_unique_regardless_of_case(app):
+    name = f"Case{token()}"
+    assert register(app.browser(), name).status_code in (302, 303)
+    for variant in (name, name.lower(), name.upper()):
+        answer = register(app.browser(), variant, OTHER_PASSWORD)
+        assert answer.status_code == 200, variant
+        assert pages.field_errors(answer, "username"), f"{variant!r} accepted beside {name!r}"
+    # Nothing written: the refused sign-ups' password signs nobody in.
+    assert_refused_sign_in(sign_in(app.browser(), name.lower(), OTHER_PASSWORD), name.lower())
+
+
+@pytest.mark.rule("AUTH-4")
+def test_weak_passwords_are_refused(app):
+    username = f"pw{token()}"
+    cases = {
+        "7 characters": ("Ab3$xyz", None),
+        "all digits": ("8675309214", None),
+        "the username": (username, None),
+        "the username in capitals": (username.upper(), None),
+        "confirmation differs": (PASSWORD, PASSWORD + "!"),
+    }
+    for case, (password, password2) in cases.items():
+        browser = app.browser()
+        answer = register(browser, username, password, password2)
+        assert answer.status_code == 200, case
+        wrong = {"password", "password2"} & set(pages.fields_in_error(answer))
+        assert wrong, f"{case}: no error on password or password2"
+        assert pages.field_value(answer, "username") == username, case
+        assert pages.current_user(answer) is None, case
+
+    # Nothing was written: the username is still free, and a 128-character password works.
+    long_password = ("Zq8!" + token() * 12)[:128]
+    answer = register(app.browser(), username, long_password)
+    assert answer.status_code in (302, 303), pages.fields_in_error(answer)
+    assert signed_in_as(app.signed_in(username, long_password)) == username
+
+
+@pytest.mark.rule("AUTH-5")
+def test_sign_in_form(visitor):
+    answer = visitor.get("/accounts/login/")
+    assert answer.status_code == 200
+    assert pages.page_title(answer) == "Sign in | Posts"
+    assert {"username", "password"} <= set(pages.field_names(answer))
+    assert all(pages.label_matches(answer, name) for name in ("username", "password"))
+    assert pages.control(answer, "password").get("type") == "password"
+
+
+@pytest.mark.rule("AUTH-5")
+def test_sign_in_ignoring_username_case(app):
+    username, password, _ = app.make_user("SignIn")
+    for typed in (username.upper(), username.lower()):
+        browser = app.browser()
+        answer = sign_in(browser, typed, password)
+        assert location(answer) == ("/", {})
+        page = browser.follow(answer)
+        assert pages.flash_texts(page) == [f"Signed in as {username}."]
+        assert pages.current_user(page) == username
+
+
+@pytest.mark.rule("AUTH-5")
+def test_sign_in_honours_a_safe_next(app, alice):
+    # From the query string, carried by the form's hidden `next`.
+    browser = app.browser()
+    answer = sign_in(browser, alice.username, PASSWORD, next_path="/posts/new/?a=b")
+    assert location(answer) == ("/posts/new/", {"a": ["b"]})
+    assert browser.get("/posts/new/").status_code == 200
+    # From the form field alone.
+    answer = app.browser().submit(
+        "/accounts/login/",
+        {"username": alice.username, "password": PASSWORD, "next": "/posts/new/"},
+    )
+    assert location(answer) == ("/posts/new/", {})
+
+
+@pytest.mark.rule("AUTH-5", "POST-1")
+def test_sign_in_redirect_comes_back(app, alice):
+    browser = app.browser()
+    redirect = browser.get("/posts/new/")
+    assert_sign_in_redirect(redirect, "/posts/new/")
+    page = browser.follow(redirect)
+    answer = browser.submit(page, {"username": alice.username, "password": PASSWORD})
+    assert location(answer) == ("/posts/new/", {})
+
+
+@pytest.mark.rule("AUTH-6")
+def test_wrong_password_and_unknown_user_answer_alike(app, alice):
+    wrong = sign_in(app.browser(), alice.username, OTHER_PASSWORD)
+    nobody = f"nobody{token()}"
+    unknown = sign_in(app.browser(), nobody, OTHER_PASSWORD)
+    assert_refused_sign_in(wrong, alice.username)
+    assert_refused_sign_in(unknown, nobody)
+    assert pages.fields_in_error(wrong) == pages.fields_in_error(unknown) == []
+    assert pages.field_value(wrong, "password") in ("", None)
+
+
+@pytest.mark.rule("AUTH-6")
+def test_failed_sign_in_signs_nobody_in(app, alice):
+    browser = app.browser()
+    sign_in(browser, alice.username, OTHER_PASSWORD)
+    assert signed_in_as(browser) is None
+    assert_sign_in_redirect(browser.get("/posts/new/"), "/posts/new/")
+
+
+@pytest.mark.rule("AUTH-7", "ADMIN-10")
+def test_inactive_user_cannot_sign_in(app, adapter, staff):
+    username, password, _ = app.make_user("inactive")
+    user_id = adapter.admin_user_id(staff, username)
+    answer = adapter.admin_update_user(staff, user_id, is_active=False)
+    assert answer.status_code in (302, 303), (answer.status_code, answer.text[:500])
+    assert_refused_sign_in(sign_in(app.browser(), username, password), username)
+
+
+@pytest.mark.rule("AUTH-8")
+def test_sign_out(app):
+    username, _, browser = app.make_user("leaving")
+    refused = browser.get("/accounts/logout/")
+    assert refused.status_code == 405
+    assert signed_in_as(browser) == username, "GET /accounts/logout/ signed the user out"
+
+    answer = sign_out(browser)
+    assert location(answer) == ("/", {})
+    page = browser.follow(answer)
+    assert pages.flash_texts(page) == ["You have been signed out."]
+    assert pages.current_user(page) is None
+    assert_sign_in_redirect(browser.get("/posts/new/"), "/posts/new/")
+
+
+@pytest.mark.rule("AUTH-9")
+def test_header_of_a_user(alice):
+    for path in ("/", "/accounts/register/", "/no-such-page/"):
+        page = alice.get(path)
+        assert pages.current_user(page) == alice.username, path
+        form = pages.logout_form(page)
+        assert form is not None, path
+        assert form.get("method", "").lower() == "post"
+        assert form.get("action") == "/accounts/logout/"
+        assert [pages.text(b) for b in form.select("button")] == ["Sign out"]
+        assert pages.has_link(page, "/posts/new/", "New post", "new-post"), path
+        assert not pages.has_link(page, "/accounts/login/", "Sign in"), path
+        assert not pages.has_link(page, "/admin/", cls="admin-link"), path
+
+
+@pytest.mark.rule("AUTH-9")
+def test_header_of_a_visitor(visitor):
+    for path in ("/", "/accounts/login/", "/no-such-page/"):
+        page = visitor.get(path)
+        assert pages.has_link(page, "/accounts/login/", "Sign in"), path
+        assert pages.has_link(page, "/accounts/register/", "Sign up"), path
+        assert pages.current_user(page) is None
+        assert pages.logout_form(page) is None
+        assert not pages.has_link(page, "/posts/new/", cls="new-post")
+
+
+@pytest.mark.rule("AUTH-9")
+def test_header_of_staff(staff):
+    page = staff.get("/")
+    assert pages.current_user(page) == staff.username
+    assert pages.has_link(page, "/admin/", "Admin", "admin-link")
+
+
+@pytest.mark.rule("AUTH-10")
+def test_sign_up_ignores_extra_fields(app):
+    username = f"sneaky{token()}"
+    browser = app.browser()
+    extra = {"is_staff": "on", "is_superuser": "on", "is_active": "", "id": "1"}
+    answer = register(browser, username, **extra)
+    assert answer.status_code in (302, 303), pages.fields_in_error(answer)
+    page = browser.get("/")
+    assert pages.current_user(page) == username
+    assert not pages.has_link(page, "/admin/", cls="admin-link")
+    admin = browser.get("/admin/")
+    assert admin.status_code in (302, 303, 403), admin.status_code
+    # Still active (not made inactive by `is_active`), and not the user whose id was sent.
+    assert signed_in_as(app.signed_in(username, PASSWORD)) == username

@@ -1,0 +1,623 @@
+"""Security as behaviour: CSRF, headers, sessions, hashes, escaping, redirects, bad input."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from tests import pages
+from tests.actions import (
+    PASSWORD,
+    assert_sign_in_redirect,
+    create_post,
+    home,
+    in_parallel,
+    register,
+    search_ids,
+    search_titles,
+    session_tokens,
+    sign_in,
+    sign_out,
+    signed_in_as,
+    token,
+    view_post,
+)
+from tests.browser import Browser, location
+
+# -- helpers ---------------------------------------------------------------------------------
+
+# SEC-6: the hash schemes each app may use, as their stored values begin.
+HASH_SCHEMES = {"django": ("pbkdf2_",), "flask": ("scrypt:", "pbkdf2:")}
+
+
+def assert_slow_salted_hash(app_name: str, stored: str, password: str) -> None:
+    """Check a stored password: a known slow scheme at a slow setting, never the password."""
+    assert password not in stored, "the stored value contains the password"
+    schemes = HASH_SCHEMES.get(app_name, ("pbkdf2_", "pbkdf2:", "scrypt:", "argon2"))
+    assert stored.startswith(schemes), f"{stored[:30]!r}… is not one of {schemes}"
+    if stored.startswith("pbkdf2_"):  # Django: pbkdf2_sha256$ITERATIONS$salt$hash
+        assert int(stored.split("$")[1]) >= 100_000, stored.split("$")[:2]
+    elif stored.startswith("pbkdf2:"):  # Werkzeug: pbkdf2:sha256:ITERATIONS$salt$hash
+        assert int(stored.split("$")[0].split(":")[2]) >= 100_000, stored.split("$")[0]
+    elif stored.startswith("scrypt:"):  # Werkzeug: scrypt:N:r:p$salt$hash
+        assert int(stored.split("$")[0].split(":")[1]) >= 2**14, stored.split("$")[0]
+
+
+def csrf_statuses(app) -> set[int]:
+    """The status a refused CSRF check answers: the adapter's, or either allowed one."""
+    return {app.adapter.csrf_failure_status} if app._adapter else {400, 403}
+
+
+def without_cookie(browser: Browser, name: str) -> Browser:
+    probe = browser.clone()
+    probe.http.cookies.delete(name)
+    return probe
+
+
+def session_cookies(browser: Browser, set_by: httpx.Response) -> list[str]:
+    """Return the cookies that carry a browser's sign-in: without one, it is signed out.
+
+    When no cookie does on its own (a session cookie and a remember-me cookie each sign in),
+    every cookie the sign-in answer set counts.
+    """
+    carrying = [
+        name for name in browser.http.cookies if signed_in_as(without_cookie(browser, name)) is None
+    ]
+    return carrying or sorted(httpx.Cookies(set_by.cookies).keys())
+
+
+def set_cookie_header(answer: httpx.Response, name: str) -> str | None:
+    for header in answer.headers.get_list("set-cookie"):
+        if header.split("=", 1)[0].strip() == name:
+            return header
+    return None
+
+
+# -- SEC-1: CSRF -----------------------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-1")
+def test_post_forms_need_their_sessions_csrf_token(app, visitor, alice, bob):
+    tag = token()
+    post = create_post(alice, f"Guarded {tag}", f"Guarded body {tag}")
+    others = session_tokens(bob, "/posts/new/")
+    forged = {"title": f"Forged {tag}", "body": "Forged", "status": "published"}
+    for url, data in (
+        ("/posts/new/", forged),
+        (f"/posts/{post}/edit/", forged),
+        (f"/posts/{post}/delete/", {}),
+    ):
+        page = alice.get(url)
+        hidden = tuple(pages.hidden_inputs(page))
+        assert hidden, f"no hidden CSRF input in the form of {url}"
+        answer = alice.submit(page, data, drop=hidden)
+        assert answer.status_code in csrf_statuses(app), (url, "no token", answer.status_code)
+        answer = alice.submit(page, {**data, **others})
+        assert answer.status_code in csrf_statuses(app), (url, "bob's token", answer.status_code)
+    assert search_titles(visitor, f"Forged {tag}") == []
+    shown = view_post(visitor, post)
+    assert (shown.title, shown.body) == (f"Guarded {tag}", f"Guarded body {tag}")
+
+
+@pytest.mark.rule("SEC-1")
+def test_account_forms_need_their_sessions_csrf_token(app, alice):
+    statuses = csrf_statuses(app)
+    others = session_tokens(app.browser())
+
+    # Sign in with the right password, but no token / another session's token.
+    for data in ({}, others):
+        browser = app.browser()
+        page = browser.get("/accounts/login/")
+        drop = tuple(pages.hidden_inputs(page)) if not data else ()
+        credentials = {"username": alice.username, "password": PASSWORD}
+        answer = browser.submit(page, {**credentials, **data}, drop=drop)
+        assert answer.status_code in statuses, ("sign-in", answer.status_code)
+        assert signed_in_as(browser) is None
+
+    # Sign up: refused, and the username is still free.
+    username = f"csrf{token()}"
+    for data in ({}, others):
+        browser = app.browser()
+        page = browser.get("/accounts/register/")
+        drop = tuple(pages.hidden_inputs(page)) if not data else ()
+        fields = {"username": username, "password": PASSWORD, "password2": PASSWORD}
+        answer = browser.submit(page, {**fields, **data}, drop=drop)
+        assert answer.status_code in statuses, ("sign-up", answer.status_code)
+        assert signed_in_as(browser) is None
+    answer = register(app.browser(), username, PASSWORD, PASSWORD + "-mismatch")
+    assert pages.field_errors(answer, "username") == [], "a refused sign-up wrote the user"
+
+    # Sign out: refused, still signed in.
+    name, _, browser = app.make_user("csrfout")
+    for data in ({}, others):
+        page = browser.get("/")
+        drop = tuple(pages.hidden_inputs(page, "form.logout")) if not data else ()
+        answer = browser.submit(page, data, form="form.logout", drop=drop)
+        assert answer.status_code in statuses, ("sign-out", answer.status_code)
+        assert signed_in_as(browser) == name
+
+
+@pytest.mark.rule("SEC-1", "ADMIN-8")
+def test_admin_bulk_action_needs_its_sessions_csrf_token(app, visitor, adapter, staff, alice):
+    tag = token()
+    post = create_post(alice, f"Bulk guard {tag}", status="draft")
+    url, fields = adapter.admin_bulk_action_request([post], "published")
+    answer = staff.post(url, data=fields)
+    assert answer.status_code == adapter.csrf_failure_status, ("no token", answer.status_code)
+    answer = staff.post(url, data={**fields, **session_tokens(alice, "/posts/new/")})
+    assert answer.status_code == adapter.csrf_failure_status, ("alice's", answer.status_code)
+    assert search_ids(visitor, tag) == []
+    assert view_post(alice, post).status == "draft"
+
+
+# -- SEC-2 and SEC-3: headers and cookies ----------------------------------------------------
+
+
+def assert_security_headers(answer: httpx.Response) -> None:
+    where = f"{answer.request.method} {answer.url.path} ({answer.status_code})"
+    assert answer.headers.get("x-frame-options", "").upper() == "DENY", where
+    assert answer.headers.get("x-content-type-options", "").lower() == "nosniff", where
+    assert answer.headers.get("referrer-policy"), where
+
+
+@pytest.mark.rule("SEC-2", "OPS-5")
+def test_security_headers_on_every_html_page(visitor, alice, bob):
+    post = create_post(alice, f"Headers {token()}")
+    answers = [
+        visitor.get("/"),
+        visitor.get("/?q=x&page=1"),
+        visitor.get(f"/posts/{post}/"),
+        visitor.get("/accounts/login/"),
+        visitor.get("/accounts/register/"),
+        visitor.get("/no-such-page/"),
+        visitor.get("/posts/99999999/"),
+        alice.get("/posts/new/"),
+        alice.get(f"/posts/{post}/edit/"),
+        alice.get(f"/posts/{post}/delete/"),
+        alice.submit("/posts/new/", {"title": ""}),
+        bob.get(f"/posts/{post}/edit/"),
+    ]
+    for answer in answers:
+        assert answer.headers.get("content-type", "").startswith("text/html"), answer.url
+        assert_security_headers(answer)
+    for answer in (visitor.get("/accounts/logout/"), visitor.get("/posts/new/")):
+        if answer.headers.get("content-type", "").startswith("text/html"):
+            assert_security_headers(answer)
+
+
+@pytest.mark.rule("SEC-2", "ADMIN-3")
+def test_security_headers_on_admin_pages(adapter, staff, visitor):
+    for answer in (adapter.admin_post_list(staff), adapter.admin_user_list(staff)):
+        assert answer.status_code == 200
+        assert_security_headers(answer)
+    for url in adapter.admin_urls()[:1]:
+        answer = visitor.get(url)
+        if answer.headers.get("content-type", "").startswith("text/html"):
+            assert_security_headers(answer)
+
+
+@pytest.mark.rule("SEC-3")
+def test_session_cookie_is_httponly_and_samesite_lax(app, alice):
+    browser = app.browser()
+    answer = sign_in(browser, alice.username, PASSWORD)
+    assert answer.status_code in (302, 303)
+    names = session_cookies(browser, answer)
+    assert names, "no cookie carries the sign-in"
+    for name in names:
+        header = set_cookie_header(answer, name)
+        assert header, f"signing in did not set the session cookie {name!r}"
+        attributes = [part.strip().lower() for part in header.split(";")[1:]]
+        assert "httponly" in attributes, header
+        assert "samesite=lax" in attributes, header
+
+
+# -- SEC-4 and SEC-5: sessions ---------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-4")
+def test_signing_in_starts_a_new_session(app, alice):
+    browser = app.browser()
+    page = browser.get("/accounts/login/")
+    before = httpx.Cookies(browser.http.cookies)
+    answer = browser.submit(page, {"username": alice.username, "password": PASSWORD})
+    assert answer.status_code in (302, 303)
+    names = session_cookies(browser, answer)
+    assert names
+    for name in names:
+        assert browser.http.cookies.get(name) != before.get(name), f"{name} kept its value"
+    held_before = Browser(app.base_url, app.transport, cookies=before)
+    assert signed_in_as(held_before) is None
+    assert_sign_in_redirect(held_before.get("/posts/new/"), "/posts/new/")
+
+
+@pytest.mark.rule("SEC-5")
+def test_cookie_copied_before_sign_out_is_dead_after_it(app):
+    username, _, browser = app.make_user("replay")
+    stolen = browser.clone()
+    assert signed_in_as(stolen) == username
+    answer = sign_out(browser)
+    assert answer.status_code in (302, 303)
+    assert signed_in_as(browser) is None
+    assert signed_in_as(stolen) is None, "the copied cookie still signs in after sign-out"
+    assert_sign_in_redirect(stolen.get("/posts/new/"), "/posts/new/")
+
+
+# -- SEC-6: password hashes ------------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-6")
+def test_passwords_are_stored_slow_salted_and_hashed(app, adapter, database_url):
+    first, password, _ = app.make_user("hash")
+    second, _, _ = app.make_user("hash", password)
+    stored = [adapter.stored_password(database_url, name) for name in (first, second)]
+    for value in stored:
+        assert_slow_salted_hash(app.name, value, password)
+    assert stored[0] != stored[1], "the same password gave the same stored value: no salt"
+
+
+# -- SEC-7: escaping -------------------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-7")
+def test_user_text_is_escaped_everywhere(visitor, alice):
+    tag = token()
+    title = f'<script>alert("{tag}")</script> <b>bold</b> & "quoted"'
+    body = f"<img src=x onerror=alert(1)> {tag}\n<i>it</i>"
+    post = create_post(alice, title, body)
+    raw = ("<script>alert(", "<b>bold</b>", "<img src=x", "<i>it</i>")
+
+    for answer in (
+        home(visitor, q=tag),
+        visitor.get(f"/posts/{post}/"),
+        alice.get(f"/posts/{post}/edit/"),
+        alice.get(f"/posts/{post}/delete/"),
+        alice.submit(f"/posts/{post}/edit/", {"body": ""}),
+    ):
+        assert answer.status_code == 200
+        for markup in raw:
+            assert markup not in answer.text, (str(answer.url), markup)
+    [listed] = pages.listed_posts(home(visitor, q=tag))
+    assert listed.title == title
+    shown = view_post(visitor, post)
+    assert shown.title == title
+    assert shown.body.splitlines() == [f"<img src=x onerror=alert(1)> {tag}", "<i>it</i>"]
+    assert pages.page_title(visitor.get(f"/posts/{post}/")) == f"{title} | Posts"
+    assert pages.field_value(alice.get(f"/posts/{post}/edit/"), "title") == title
+
+    q = f'"><script>alert(1)</script><i>{tag}'
+    answer = home(visitor, q=q)
+    assert "<script>alert(1)" not in answer.text
+    assert "<i>" + tag not in answer.text
+    assert pages.search_value(answer) == q
+
+
+@pytest.mark.rule("SEC-7")
+def test_sign_in_form_escapes_the_typed_username(visitor):
+    typed = f'"><script>alert(1)</script>{token()}'
+    answer = sign_in(visitor, typed, "Wrong-Password-1")
+    assert answer.status_code == 200
+    assert "<script>alert(1)" not in answer.text
+    assert pages.field_value(answer, "username") == typed
+
+
+# -- SEC-8: open redirects -------------------------------------------------------------------
+
+# Django's own payloads: tests/utils_tests/test_http.py (URLHasAllowedHostAndSchemeTests.
+# test_bad_urls) and tests/auth_tests/test_views.py (LoginTest.test_security_check).
+DJANGO_BAD_URLS = (
+    "http://example.com",
+    "http:///example.com",
+    "https://example.com",
+    "ftp://example.com",
+    r"\\example.com",
+    r"\\\example.com",
+    r"/\\/example.com",
+    r"\\\example.com",
+    r"\\example.com",
+    r"\\//example.com",
+    r"/\/example.com",
+    r"\/example.com",
+    r"/\example.com",
+    "http:///example.com",
+    r"http:/\//example.com",
+    r"http:\/example.com",
+    r"http:/\example.com",
+    'javascript:alert("XSS")',
+    "\njavascript:alert(x)",
+    "java\nscript:alert(x)",
+    "\x08//example.com",
+    r"http://otherserver\@example.com",
+    r"http:\\testserver\@example.com",
+    r"http://testserver\me:pass@example.com",
+    r"http://testserver\@example.com",
+    r"http:\\testserver\confirm\me@example.com",
+    "http:999999999",
+    "ftp:9999999999",
+    "\n",
+    "http://[2001:cdba:0000:0000:0000:0000:3257:9652/",
+    "http://2001:cdba:0000:0000:0000:0000:3257:9652]/",
+    # LoginTest.test_security_check
+    "///example.com",
+    "//example.com",
+)
+# A few more of the same family.
+MORE_BAD_URLS = (
+    "HTTPS://example.com/",
+    " //example.com",
+    "/\t/example.com",
+    "data:text/html,<script>alert(1)</script>",
+    "JavaScript:alert(1)",
+)
+BAD_URLS = tuple(dict.fromkeys(DJANGO_BAD_URLS + MORE_BAD_URLS))
+SAFE_URLS = {
+    "/posts/new/?a=b": ("/posts/new/", {"a": ["b"]}),
+    "/view/?param=http://example.com": ("/view/", {"param": ["http://example.com"]}),
+}
+
+
+def landing(answer: httpx.Response, host: str) -> tuple[str, dict] | str:
+    """Return where a sign-in sent the browser, or why it is not a same-site redirect."""
+    if answer.status_code not in (302, 303):
+        return f"status {answer.status_code}"
+    target = urlsplit(answer.headers["location"])
+    if (target.scheme or target.netloc) and (target.scheme, target.netloc) != ("http", host):
+        return f"off-site: {answer.headers['location']!r}"
+    return location(answer)
+
+
+@pytest.mark.rule("SEC-8", "AUTH-5")
+def test_sign_in_ignores_a_next_that_leaves_the_site(app, alice):
+    host = urlsplit(app.base_url).netloc
+
+    def attempt(payload: str) -> str | None:
+        answer = sign_in(app.browser(), alice.username, PASSWORD, next_path=payload)
+        where = landing(answer, host)
+        return None if where == ("/", {}) else f"{payload!r} -> {where}"
+
+    failures = [f for f in in_parallel(attempt, BAD_URLS) if f]
+    assert not failures, "sign-in followed an unsafe next:\n" + "\n".join(failures)
+
+
+@pytest.mark.rule("SEC-8", "AUTH-5")
+def test_sign_in_ignores_an_unsafe_next_form_field(app, alice):
+    host = urlsplit(app.base_url).netloc
+    for payload in ("//example.com", "https://example.com/"):
+        answer = app.browser().submit(
+            "/accounts/login/", {"username": alice.username, "password": PASSWORD, "next": payload}
+        )
+        assert landing(answer, host) == ("/", {}), payload
+
+
+@pytest.mark.rule("SEC-8", "AUTH-1")
+def test_sign_up_ignores_a_next_that_leaves_the_site(app):
+    host = urlsplit(app.base_url).netloc
+    for payload in ("//example.com", "https://example.com/", r"/\example.com"):
+        answer = register(app.browser(), f"redir{token()}", next_path=payload)
+        assert landing(answer, host) == ("/", {}), payload
+
+
+@pytest.mark.rule("SEC-8")
+def test_sign_in_honours_a_same_site_next(app, alice):
+    host = urlsplit(app.base_url).netloc
+    for payload, expected in SAFE_URLS.items():
+        answer = sign_in(app.browser(), alice.username, PASSWORD, next_path=payload)
+        assert landing(answer, host) == expected, payload
+
+
+# -- SEC-9: SQL metacharacters ---------------------------------------------------------------
+
+SQL_SEARCHES = [
+    "'",
+    '"',
+    "' OR '1'='1",
+    "' OR 1=1 --",
+    '" OR ""="',
+    "'; DROP TABLE posts_post; --",
+    "'; DROP TABLE posts; --",
+    "1; SELECT * FROM accounts_user",
+    "') UNION SELECT username, password FROM users --",
+    "\\",
+    "%",
+    "_",
+    "%%",
+    "[a-z]",
+    "*",
+    "--",
+    "/*",
+]
+
+
+@pytest.mark.rule("SEC-9", "READ-4")
+def test_sql_metacharacters_in_search_do_no_harm(visitor, alice):
+    tag = token()
+    title = f"Safe {tag} 100% sure_thing"
+    body = f'O\'Reilly said "hi" {tag}'
+    post = create_post(alice, title, body)
+
+    for q in [*SQL_SEARCHES, f"{tag}' OR '1'='1", f'{tag}" OR "1"="1']:
+        answer = home(visitor, q=q)
+        assert answer.status_code == 200, q
+        assert pages.search_value(answer) == q
+    assert search_ids(visitor, f"{tag}' OR '1'='1") == []
+    # Search text is literal, LIKE wildcards included.
+    assert search_ids(visitor, f"{tag} 100% sure_") == [post]
+    assert search_ids(visitor, f'O\'Reilly said "hi" {tag}') == [post]
+    assert search_ids(visitor, f"{tag}%sure") == [], "% in the search acted as a wildcard"
+    assert search_ids(visitor, f"{tag} 100_ sure") == [], "_ in the search acted as a wildcard"
+    assert search_ids(visitor, tag) == [post]
+
+
+@pytest.mark.rule("SEC-9", "READ-3", "READ-8")
+def test_sql_metacharacters_in_ids_and_pages_do_no_harm(visitor, alice):
+    tag = token()
+    post = create_post(alice, f"Still here {tag}")
+    for raw in ("1'", "1 OR 1=1", "1' OR '1'='1", "1;DROP TABLE posts", f"{post}--", "1)"):
+        path = f"/posts/{quote(raw)}/"
+        assert visitor.get(path).status_code == 404, raw
+        assert alice.get(path + "edit/").status_code == 404, raw
+        assert home(visitor, q=tag, page=raw).status_code == 404, raw
+    assert search_ids(visitor, tag) == [post]
+    assert view_post(visitor, post).title == f"Still here {tag}"
+    assert signed_in_as(alice) == alice.username
+
+
+# -- SEC-10: no input makes a 500 --------------------------------------------------------------
+
+ODD = "\u202eRTL\u202c zero\u200bwidth \ufeffBOM 😀 👩‍💻 Ω 漢字 e\u0301 \U0001f600"
+HUGE = "x" * 100_000
+
+
+def form_post(browser: Browser, url: str, fields: dict, page_url: str | None = None):
+    """Post fields with the session's token, straight to a URL (no form needed)."""
+    return browser.post(url, data={**session_tokens(browser, page_url or url), **fields})
+
+
+def raw_post(browser: Browser, url: str, body: str, content_type: str, page_url: str):
+    tokens = urlencode(session_tokens(browser, page_url))
+    return browser.post(
+        url,
+        content=(tokens + "&" + body) if "urlencoded" in content_type else body,
+        headers={"content-type": content_type},
+    )
+
+
+def is_refusal(answer: httpx.Response) -> bool:
+    """Tell whether an answer refuses clearly: a 4xx, or a form showing an error."""
+    if 400 <= answer.status_code < 500:
+        return True
+    return answer.status_code == 200 and bool(
+        pages.fields_in_error(answer) or pages.nonfield_errors(answer)
+    )
+
+
+def with_cookies(browser: Browser, cookies: dict[str, str]) -> Browser:
+    return Browser(browser.base_url, browser.transport, cookies=cookies)
+
+
+def new_post_fields(**fields: str):
+    """A case posting the new-post form's fields (with the user's token)."""
+    return lambda user, visitor, tag: form_post(
+        user, "/posts/new/", {key: value.format(tag=tag) for key, value in fields.items()}
+    )
+
+
+def account_fields(url: str, **fields: str):
+    """A case posting an account form's fields (with a visitor's token)."""
+    return lambda user, visitor, tag: form_post(
+        visitor, url, {key: value.format(tag=tag) for key, value in fields.items()}
+    )
+
+
+def sign_up_fields(username: str, password: str = PASSWORD):
+    return account_fields(
+        "/accounts/register/", username=username, password=password, password2=password
+    )
+
+
+# Bad input: refused with a 4xx or a form with errors. Each case: (user, visitor, tag) -> answer.
+BAD_INPUT = {
+    "post: NUL in title": new_post_fields(title="a\x00b {tag}", body="x", status="published"),
+    "post: NUL in body": new_post_fields(title="{tag}", body="a\x00b", status="published"),
+    "post: NUL in status": new_post_fields(title="{tag}", body="x", status="published\x00"),
+    "post: 100k title": new_post_fields(title=HUGE, body="{tag}", status="published"),
+    "post: 100k body": new_post_fields(title="{tag}", body=HUGE, status="published"),
+    "post: 100k status": new_post_fields(title="{tag}", body="x", status=HUGE),
+    "post: no fields": new_post_fields(),
+    "post: no body": new_post_fields(title="{tag}"),
+    "post: invalid UTF-8": lambda user, visitor, tag: raw_post(
+        user,
+        "/posts/new/",
+        "title=%FF%FE&body=%C3%28&status=%80",
+        "application/x-www-form-urlencoded",
+        "/posts/new/",
+    ),
+    "post: JSON body": lambda user, visitor, tag: raw_post(
+        user, "/posts/new/", '{"title": "x"}', "application/json", "/posts/new/"
+    ),
+    "sign-in: NUL in username": account_fields(
+        "/accounts/login/", username="a\x00b", password="Secret-123"
+    ),
+    "sign-in: 100k username": account_fields(
+        "/accounts/login/", username=HUGE, password="Secret-123"
+    ),
+    "sign-in: 100k password": account_fields("/accounts/login/", username="x{tag}", password=HUGE),
+    "sign-in: odd unicode": account_fields("/accounts/login/", username=ODD, password=ODD),
+    "sign-in: no fields": account_fields("/accounts/login/"),
+    "sign-up: NUL in username": sign_up_fields("a\x00{tag}"),
+    "sign-up: 100k username": sign_up_fields(HUGE),
+    "sign-up: odd unicode username": sign_up_fields(ODD),
+    "sign-up: no fields": account_fields("/accounts/register/"),
+    "sign-up: 100k password, refused username": sign_up_fields("x", HUGE),
+}
+for method in ("PUT", "PATCH", "DELETE"):
+    for url in ("/", "/posts/new/", "/accounts/login/", "/accounts/logout/", "/healthz"):
+        BAD_INPUT[f"{method} {url}"] = lambda user, visitor, tag, m=method, u=url: user.request(
+            m, u
+        )
+
+# Odd input: anything but a server error.
+ODD_INPUT = {
+    "post: odd unicode title and body": new_post_fields(
+        title=ODD + " {tag}", body=ODD, status="published"
+    ),
+    "post: repeated fields": lambda user, visitor, tag: user.post(
+        "/posts/new/",
+        data={
+            **session_tokens(user, "/posts/new/"),
+            "title": [f"one {tag}", f"two {tag}"],
+            "body": ["a", "b"],
+            "status": ["draft", "published"],
+        },
+    ),
+    "sign-up: 100k password": sign_up_fields("long{tag}", HUGE),
+    "sign-up: NUL in password": sign_up_fields("nul{tag}", "Abc\x00defgh-12"),
+    "search: NUL": lambda user, visitor, tag: home(visitor, q="a\x00b"),
+    "search: odd unicode": lambda user, visitor, tag: home(visitor, q=ODD),
+    "search: 5k characters": lambda user, visitor, tag: home(visitor, q="q" * 5000),
+    "search: repeated q": lambda user, visitor, tag: visitor.get("/?q=a&q=b&page=1&page=1"),
+    "page: NUL": lambda user, visitor, tag: home(visitor, page="1\x00"),
+    "page: odd unicode": lambda user, visitor, tag: home(visitor, page=ODD),
+    "page: full-width digit": lambda user, visitor, tag: home(visitor, page="\uff11"),
+    "id: NUL": lambda user, visitor, tag: visitor.get("/posts/%00/"),
+    "id: emoji": lambda user, visitor, tag: visitor.get("/posts/%F0%9F%98%80/"),
+    "id: invalid UTF-8": lambda user, visitor, tag: visitor.get("/posts/%FF/"),
+    "path: invalid UTF-8": lambda user, visitor, tag: visitor.get("/%FF%FE/"),
+    "id: huge, edit": lambda user, visitor, tag: user.get("/posts/99999999999999999999999/edit/"),
+    "id: huge, delete": lambda user, visitor, tag: user.get("/posts/99999999999999999999/delete/"),
+    "sign-in: next with NUL": lambda user, visitor, tag: visitor.get("/accounts/login/?next=/%00"),
+    "tampered session cookies": lambda user, visitor, tag: with_cookies(
+        visitor, {"sessionid": "x" * 40, "session": "e30.bad.signature", "csrftoken": "short"}
+    ).get("/"),
+    "HEAD /": lambda user, visitor, tag: visitor.request("HEAD", "/"),
+    "OPTIONS /": lambda user, visitor, tag: visitor.request("OPTIONS", "/"),
+}
+
+
+@pytest.mark.rule("SEC-10")
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_is_refused_without_a_server_error(alice, visitor, case):
+    answer = BAD_INPUT[case](alice, visitor, token())
+    assert answer.status_code < 500, answer.status_code
+    assert is_refusal(answer), (answer.status_code, pages.fields_in_error(answer))
+
+
+@pytest.mark.rule("SEC-10")
+@pytest.mark.parametrize("case", list(ODD_INPUT))
+def test_odd_input_gives_no_server_error(alice, visitor, case):
+    answer = ODD_INPUT[case](alice, visitor, token())
+    assert answer.status_code < 500, answer.status_code
+
+
+@pytest.mark.rule("SEC-10", "AUTH-8")
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("POST", "/"), ("POST", "/posts/{post}/"), ("POST", "/healthz"), ("GET", "/accounts/logout/")],
+)
+def test_wrong_methods_answer_405(alice, method, url):
+    post = create_post(alice, f"Methods {token()}")
+    data = session_tokens(alice, "/posts/new/") if method == "POST" else None
+    answer = alice.request(method, url.format(post=post), data=data)
+    assert answer.status_code == 405, answer.status_code
+    assert signed_in_as(alice) == alice.username
