@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQUIREMENTS := requirements-dev.txt django_app/requirements.txt django_app/requirements-dev.txt \
-	flask_app/requirements.txt flask_app/requirements-dev.txt
+REQUIREMENTS := requirements-dev.txt compare/requirements.txt django_app/requirements.txt \
+	django_app/requirements-dev.txt flask_app/requirements.txt flask_app/requirements-dev.txt
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/posts_test
 
 # Demo logins printed by run-django and run-flask (local development only).
@@ -31,7 +31,7 @@ $(STAMP): $(REQUIREMENTS)
 		|| { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt \
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r compare/requirements.txt \
 		-r django_app/requirements-dev.txt -r flask_app/requirements-dev.txt
 	touch $@
 
