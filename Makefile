@@ -14,7 +14,7 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-live test-postgres lint format \
-	run-django run-flask compare clean
+	run-django run-flask compare compare-setup clean
 
 help:
 	@echo "make test           set up .venv and run every test (both apps' unit tests, shared suite)"
@@ -23,6 +23,8 @@ help:
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data"
 	@echo "make lint           ruff check and ruff format --check"
+	@echo "make compare        measure both apps and print the report (build/compare.*)"
+	@echo "make compare-setup  the same, with each app's setup run from scratch and timed"
 
 venv: $(STAMP)
 
@@ -40,6 +42,7 @@ test: test-unit test-shared
 test-unit: $(STAMP)
 	cd django_app && $(PY) -m pytest -q -p no:cacheprovider
 	cd flask_app && $(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider compare/tests
 
 test-shared: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests
@@ -74,11 +77,13 @@ run-flask: $(STAMP)
 		--password $(STAFF_PASSWORD)
 	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app seed-demo
 	@echo "Staff login for /admin/: $(STAFF_USERNAME) / $(STAFF_PASSWORD)"
-	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app run --port 5000
+	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app run --debug --port 5000
 
-compare:
-	@echo "make compare is not built yet: it comes with its own issue (see README.md)."
-	@exit 1
+compare: $(STAMP)
+	$(PY) compare.py
+
+compare-setup: $(STAMP)
+	$(PY) compare.py --run-setup
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

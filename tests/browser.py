@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 from bs4 import BeautifulSoup
 
 REDIRECTS = (301, 302, 303, 307, 308)
+# What a CSRF token looks like in a hidden input: a long run of token characters (Django's
+# 64 letters and digits; Flask-WTF's signed, dotted base64).
+TOKEN_VALUE = re.compile(r"^[A-Za-z0-9._-]{32,}$")
 
 
 def html(response: httpx.Response) -> BeautifulSoup:
@@ -64,8 +68,11 @@ class Browser:
         transport: httpx.BaseTransport | None = None,
         cookies=None,
         username: str | None = None,
+        send_tokens: bool = True,
     ):
         self.base_url = base_url
+        # False: forms are posted without their token-like hidden inputs (a forged request).
+        self.send_tokens = send_tokens
         self.transport = transport
         self.username = username  # who the suite signed in with this browser, if anyone
         self.http = httpx.Client(
@@ -76,13 +83,14 @@ class Browser:
             timeout=60,
         )
 
-    def clone(self) -> Browser:
+    def clone(self, **options) -> Browser:
         """Return another visitor holding a copy of this one's cookies (a stolen cookie jar)."""
         return Browser(
             self.base_url,
             self.transport,
             cookies=httpx.Cookies(self.http.cookies),
             username=self.username,
+            **options,
         )
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
@@ -114,7 +122,8 @@ class Browser:
 
         The form's own values (hidden inputs such as the CSRF token, current field values) are
         sent, overridden by `data` (a value may be a list for repeated fields); names in `drop`
-        are left out, as an unchecked box is.
+        are left out, as an unchecked box is. A browser made with `send_tokens=False` also leaves
+        out every hidden input whose value looks like a CSRF token.
         """
         if isinstance(page, str):
             page = self.get(page)
@@ -122,12 +131,23 @@ class Browser:
         found = html(page).select_one(form)
         assert found is not None, f"no form {form!r} on {page.url}"
         data = data or {}
+        if not self.send_tokens:
+            drop = (*drop, *token_inputs(found))
         sent = [(k, v) for k, v in form_values(found) if k not in data and k not in drop]
         for key, value in data.items():
             for item in value if isinstance(value, list | tuple) else [value]:
                 sent.append((key, item))
         action = urljoin(str(page.url), found.get("action") or str(page.url))
         return self.http.post(action, data=_pairs(sent), **kwargs)
+
+
+def token_inputs(form) -> list[str]:
+    """Return the names of a form's hidden inputs whose values look like CSRF tokens."""
+    return [
+        tag["name"]
+        for tag in form.find_all("input", attrs={"type": "hidden"})
+        if tag.get("name") and TOKEN_VALUE.match(tag.get("value", ""))
+    ]
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -19,24 +19,30 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests import actions, pages
 from tests.adapters.base import ROOT, Adapter
 from tests.browser import Browser
 from tests.harness import (
+    FIGURES,
+    REDIS_URL,
     Databases,
     Server,
     WSGITransport,
     backend_of,
     environ_flag,
+    redis_answers,
     spec_rules,
 )
 
 APP_NAMES = ("django", "flask")
 STAFF = ("staff", "Staff-Pass-2026!")
 RESULTS = ROOT / "build" / "spec-results.json"
-NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql"}
+NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis"}
+# Needs that are tools of the machine running the suite: under CI=true a missing one fails.
+TOOLS = {"redis"}
 # Fixtures that bring a need with them, so that tests need not mark it twice.
 FIXTURE_NEEDS = {
     "adapter": {"adapter"},
@@ -82,9 +88,10 @@ class Run:
 
     def has(self) -> set[str]:
         """Return the needs this run can meet."""
+        tools = {"redis"} if redis_answers() else set()
         if self.mode != "url":
-            return {"adapter", "staff", "database", self.backend}
-        found = set()
+            return {"adapter", "staff", "database", self.backend} | tools
+        found = set(tools)
         if self.adapter_name:
             found.add("adapter")
             if self.staff:
@@ -124,6 +131,7 @@ def read_run(config) -> Run:
 
 
 RUN = pytest.StashKey[Run]()
+MISSING_TOOLS = pytest.StashKey[set]()
 OUTCOMES = pytest.StashKey[dict]()
 DESELECTED = pytest.StashKey[Counter]()
 
@@ -134,8 +142,9 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
-        "requires(*needs): what a test needs besides HTTP "
-        "(adapter, staff, database, sqlite, postgresql); deselected when the run lacks it",
+        "requires(*needs, apps=(), modes=()): what a test needs besides HTTP "
+        "(adapter, staff, database, sqlite, postgresql, redis), for those apps and run modes "
+        "only when given; deselected when the run lacks it (a missing tool fails under CI=true)",
     )
     config.addinivalue_line(
         "markers",
@@ -165,10 +174,16 @@ def pytest_generate_tests(metafunc):
 
 def item_needs(item) -> set[str]:
     needs = set()
+    run = item.config.stash[RUN]
+    app_name = getattr(getattr(item, "callspec", None), "params", {}).get("app")
     for mark in item.iter_markers("requires"):
         unknown = set(mark.args) - NEEDS
         if unknown:
             raise pytest.UsageError(f"{item.nodeid}: unknown need(s) {sorted(unknown)}")
+        if mark.kwargs.get("apps") and app_name not in mark.kwargs["apps"]:
+            continue
+        if mark.kwargs.get("modes") and run.mode not in mark.kwargs["modes"]:
+            continue
         needs.update(mark.args)
     for name in getattr(item, "fixturenames", ()):
         needs |= FIXTURE_NEEDS.get(name, set())
@@ -181,7 +196,9 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         missing = item_needs(item) - have
-        if missing:
+        if missing and under_ci() and missing <= TOOLS:
+            item.stash[MISSING_TOOLS] = missing  # kept, and failed at set-up
+        elif missing:
             dropped.append(item)
             config.stash[DESELECTED][", ".join(sorted(missing))] += 1
         else:
@@ -198,6 +215,7 @@ def deselection_notes(config) -> list[str]:
         "database": "set DATABASE_URL to the site's database",
         "sqlite": "the database is not SQLite, or unknown",
         "postgresql": "the database is not PostgreSQL, or unknown",
+        "redis": f"no Redis answers at {REDIS_URL} (apt-get install redis-server)",
     }
     notes = []
     for missing, count in sorted(config.stash[DESELECTED].items()):
@@ -208,6 +226,12 @@ def deselection_notes(config) -> list[str]:
 
 def pytest_report_collectionfinish(config, start_path, items):
     return deselection_notes(config)
+
+
+def pytest_runtest_setup(item):
+    missing = item.stash.get(MISSING_TOOLS, None)
+    if missing:
+        pytest.fail(f"needs {', '.join(sorted(missing))}, missing; under CI=true that fails")
 
 
 # -- the apps --------------------------------------------------------------------------------
@@ -254,6 +278,16 @@ class AppUnderTest:
     def browser(self) -> Browser:
         """Return a new visitor with an empty cookie jar."""
         return Browser(self.base_url, self.transport)
+
+    def browser_from(self, address: str) -> Browser:
+        """Return a new visitor connecting from another local address (another client).
+
+        In-process, the WSGI environ's REMOTE_ADDR; over HTTP, the socket's source address
+        (any of 127.0.0.0/8 reaches a server on 127.0.0.1).
+        """
+        if self.transport is not None:
+            return Browser(self.base_url, self.transport.from_address(address))
+        return Browser(self.base_url, httpx.HTTPTransport(local_address=address))
 
     def signed_in(self, username: str, password: str) -> Browser:
         """Return a new browser signed in through the public sign-in form."""
@@ -312,6 +346,17 @@ class Harness:
         with self.prepare_lock:
             adapter.prepare(database_url, staff)
 
+    def live_env(self, adapter: Adapter, database_url: str, **extra: str) -> dict[str, str]:
+        """Return the environment of a live server: the adapter's, with the shared stores.
+
+        Live servers run several workers; Flask-Limiter's default storage is each process's
+        memory, so sign-in throttling (SEC-13) counts in Redis when one answers.
+        """
+        env = adapter.env(database_url)
+        if redis_answers():
+            env.setdefault("RATELIMIT_STORAGE_URI", REDIS_URL)
+        return {**env, **extra}
+
     def start_jobs(self, wanted: dict[str, dict[str, Callable]]) -> None:
         """Run each app's slow jobs, in order, in a thread of its own (apps side by side)."""
         if not wanted:
@@ -356,7 +401,9 @@ class Harness:
         database = self.databases.new(name)
         if run.mode == "live":
             self.prepare(adapter, database.url, STAFF)
-            server = Server(adapter, adapter.env(database.url), self.folder / f"{name}-server.log")
+            server = Server(
+                adapter, self.live_env(adapter, database.url), self.folder / f"{name}-server.log"
+            )
             self.servers.append(server)
             server.start()
             server.wait_ready()
@@ -368,8 +415,8 @@ class Harness:
     def close(self) -> None:
         if self.pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
-        for server in self.servers:
-            server.stop()
+        with ThreadPoolExecutor(max_workers=max(len(self.servers), 1)) as stopping:
+            list(stopping.map(Server.stop, self.servers))  # each may take seconds to wind down
         self.databases.drop_all()
 
 
@@ -517,6 +564,26 @@ def rule_results(config) -> list[dict]:
     return results
 
 
+def write_figures(terminalreporter, run: Run, results: list[dict]) -> None:
+    """Print the figures the fuzz, security and concurrency tests gathered."""
+    security = [entry for entry in results if entry["rule"].startswith("SEC-")]
+    counts = []
+    for name in run.apps:
+        mine = [entry for entry in security if entry["app"] == name]
+        passed = sum(entry["outcome"] == "passed" for entry in mine)
+        counts.append(f"{name} {passed}/{len(mine)}")
+    terminalreporter.write_line("security rules passed: " + ", ".join(counts))
+    if FIGURES["fuzz"]:
+        terminalreporter.write_line(
+            "fuzz examples: " + ", ".join(f"{name} {FIGURES['fuzz'][name]}" for name in run.apps)
+        )
+    for (name, backend), figures in sorted(FIGURES["concurrency"].items()):
+        terminalreporter.write_line(
+            f"concurrency {name} on {backend}: "
+            + ", ".join(f"{key} {value}" for key, value in figures.items())
+        )
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for note in deselection_notes(config):
         terminalreporter.write_line(note)
@@ -547,6 +614,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"{name}: {totals[(name, 'passed')]} rules passed, {totals[(name, 'failed')]} failed,"
             f" {totals[(name, 'not run')]} not run"
         )
+    write_figures(terminalreporter, run, results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -556,6 +624,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 "database": run.backend if run.mode != "url" else None,
                 "base_url": run.base_url,
                 "results": results,
+                "figures": {
+                    "fuzz_examples": dict(FIGURES["fuzz"]),
+                    "concurrency": [
+                        {"app": name, "database": backend, **figures}
+                        for (name, backend), figures in sorted(FIGURES["concurrency"].items())
+                    ],
+                },
             },
             indent=2,
         )

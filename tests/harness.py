@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
@@ -19,6 +20,10 @@ import httpx
 from tests.adapters.base import PYTHON, ROOT
 
 SPEC = ROOT / "shared_spec" / "SPEC.md"
+REDIS_URL = "redis://127.0.0.1:6379/15"  # Flask-Limiter's shared storage for live servers
+# Figures the tests gather for the session's summary: fuzz examples per app, and the
+# concurrency runs' counts per (app, backend).
+FIGURES: dict = {"fuzz": Counter(), "concurrency": {}}
 RULE_ID = re.compile(r"\*\*([A-Z]+-\d+)\*\*")
 
 
@@ -60,6 +65,9 @@ class WSGITransport(httpx.WSGITransport):
     """
 
     def __init__(self, app, **kwargs):
+        self.wsgi = app
+        self.options = kwargs
+
         def with_raw_path(environ, start_response):
             environ["PATH_INFO"] = _RAW_PATH.get(environ["PATH_INFO"])
             return app(environ, start_response)
@@ -73,6 +81,10 @@ class WSGITransport(httpx.WSGITransport):
             return super().handle_request(request)
         finally:
             _RAW_PATH.reset(reset)
+
+    def from_address(self, remote_addr: str) -> WSGITransport:
+        """Return a transport to the same app for a client at another address (REMOTE_ADDR)."""
+        return WSGITransport(self.wsgi, **{**self.options, "remote_addr": remote_addr})
 
 
 class Database:
@@ -243,6 +255,17 @@ def serving(adapter, env: dict[str, str], log: Path, **wait):
 def without(env: dict[str, str], *names: str) -> dict[str, str]:
     """Return a copy of an environment without some variables."""
     return {key: value for key, value in env.items() if key not in names}
+
+
+def redis_answers(url: str = REDIS_URL) -> bool:
+    """Tell whether a Redis server answers PING at the URL's host and port."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def environ_flag(name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from http.cookies import Morsel, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -24,6 +25,44 @@ def text(element: Tag | None) -> str | None:
     if element is None:
         return None
     return " ".join(element.get_text(" ").split())
+
+
+# -- headers ---------------------------------------------------------------------------------
+
+
+def cookies_set(response: httpx.Response) -> dict[str, Morsel]:
+    """Return the cookies a response sets, with their attributes (`secure`, `httponly`, …)."""
+    found: dict[str, Morsel] = {}
+    for header in response.headers.get_list("set-cookie"):
+        jar = SimpleCookie()
+        jar.load(header)
+        found.update(jar)
+    return found
+
+
+def is_deletion(cookie: Morsel) -> bool:
+    """Tell whether a Set-Cookie removes its cookie (empty value, or expired at once)."""
+    return not cookie.value or cookie["max-age"] in ("0", 0) or "1970" in cookie["expires"]
+
+
+def content_security_policy(response: httpx.Response) -> dict[str, list[str]]:
+    """Return a response's Content-Security-Policy as {directive: [sources]} (lower-case names).
+
+    Several headers (or policies) all apply; a directive repeated in one policy counts once.
+    """
+    directives: dict[str, list[str]] = {}
+    for header in response.headers.get_list("content-security-policy"):
+        for policy in header.split(","):
+            seen = set()
+            for directive in policy.split(";"):
+                if not directive.split():
+                    continue
+                name, *sources = directive.split()
+                name = name.lower()
+                if name not in seen:
+                    seen.add(name)
+                    directives.setdefault(name, []).extend(sources)
+    return directives
 
 
 # -- every page ------------------------------------------------------------------------------

@@ -24,3 +24,10 @@ class UserAdmin(BaseUserAdmin):
 
     def has_view_permission(self, request, obj=None):
         return True
+
+    def get_search_results(self, request, queryset, search_term):
+        # The post form's author search (the admin's autocomplete) passes its term on unchecked,
+        # and PostgreSQL refuses NUL in text: no username contains one.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)

@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -20,13 +21,16 @@ def register(request):
         form = RegistrationForm(request.POST)
         if form.is_valid():
             user = form.save()
-            login(request, user)
+            # Named because there are two backends (axes' only checks lockouts).
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
             if not url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
                 next_url = settings.LOGIN_REDIRECT_URL
-            return redirect(next_url)
+            # A URL as it is, as LoginView does: redirect() would take `next=home` for the
+            # name of a view.
+            return HttpResponseRedirect(next_url)
     else:
         form = RegistrationForm()
     return render(request, "accounts/register.html", {"form": form, "next": next_url})

@@ -1,18 +1,28 @@
 """Settings for the Posts project, read from the environment.
 
 SECRET_KEY (required unless DEBUG), DEBUG (off unless set), DATABASE_URL (SQLite file beside the
-app by default, postgresql://… for PostgreSQL), ALLOWED_HOSTS (comma-separated).
+app by default, postgresql://… for PostgreSQL), ALLOWED_HOSTS (comma-separated), HTTPS (the
+production profile: secure cookies, HSTS, redirect to HTTPS), LOGIN_FAILURE_LIMIT and
+LOGIN_FAILURE_WINDOW (sign-in throttling).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = os.environ.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}
+
+def env_flag(name):
+    """Read an on/off setting from the environment (off unless set to 1, true, yes or on)."""
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_flag("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -33,19 +43,28 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "accounts",
     "posts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware, so that the 400s for an unknown Host (CommonMiddleware) and for
+    # a body too large (request_size_limit) carry the site's headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the 429 page, to which the
+    # middleware classes above then add the site's headers.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +107,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 
+# django-axes' backend comes first: it refuses a locked-out sign-in before any password is
+# checked, for the site's sign-in and the admin's alike (both call authenticate() with the
+# request).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -102,12 +129,68 @@ LOGOUT_REDIRECT_URL = "/"
 # Security headers. Django's defaults, stated so that they can be read here:
 # SecurityMiddleware sends `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`,
 # XFrameOptionsMiddleware sends `X-Frame-Options`, and the session cookie is HttpOnly and
-# SameSite=Lax. Behind HTTPS also set SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE.
+# SameSite=Lax.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# CsrfViewMiddleware also compares a POST's Origin header with the request's own scheme and host,
+# so a form posted from another site is refused even with a valid token. CSRF_TRUSTED_ORIGINS is
+# needed only if a proxy in front changes the Host header the app sees.
+
+# Request bodies over 2.5 MB (Django's default, stated) answer 400; config.middleware extends the
+# limit to file uploads, which Django does not count.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The production profile (HTTPS=1): cookies only over HTTPS, HSTS for a year, plain HTTP
+# redirected. `manage.py check --deploy` reports nothing with it.
+if env_flag("HTTPS"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # Load balancers check health over plain HTTP, from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Makes the site eligible for the browsers' preload list; it is put on it only when someone
+    # submits it at hstspreload.org, a step hard to undo.
+    SECURE_HSTS_PRELOAD = True
+    # TLS ends at the proxy in front of gunicorn. Trust its X-Forwarded-Proto only there: the
+    # proxy must set (or strip) the header on every request, or clients could forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every page, the admin's included: neither the site's
+# templates nor Django's admin use inline scripts, inline styles or eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username
+# from one address, that pair is refused with 429 until LOGIN_FAILURE_WINDOW seconds have passed
+# since its last counted failure. Failures are counted in the database (axes' AccessAttempt), so
+# every gunicorn worker sees the same count. Behind a proxy REMOTE_ADDR is the proxy's address:
+# set AXES_CLIENT_IP_CALLABLE to read the client's from the header the proxy sets.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_FAILURE_WINDOW", "900")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Usernames sign in ignoring case, so "ALICE" and "alice" share one count.
+AXES_USERNAME_CALLABLE = "accounts.throttling.username"
+# The 429 page, rendered with the site's layout.
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Attempts refused while locked out do not push the end of the lockout further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

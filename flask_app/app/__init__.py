@@ -2,12 +2,14 @@
 
 import os
 from datetime import UTC, datetime
+from time import time
 
 from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, security
 from app.config import Config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,12 +24,25 @@ def create_app(test_config: dict | None = None) -> Flask:
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(or DEBUG=1 for local development only)."
         )
+    if app.config["TRUSTED_HOSTS"] == []:
+        # Django answers 400 to every host then; Flask would accept any Host header.
+        raise RuntimeError(
+            "ALLOWED_HOSTS is not set. Set it to the site's host names, comma-separated "
+            "(DEBUG=1 allows localhost, 127.0.0.1 and [::1])."
+        )
+    if app.config["HTTPS"]:
+        # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto (is the request HTTPS?)
+        # and X-Forwarded-For (the client's address, which sign-in throttling counts by).
+        # Only behind a proxy that sets both: a client could send them itself otherwise.
+        # The proxy passes the Host header on as it came, so X-Forwarded-Host is not used.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
+    security.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
     login_manager.init_app(app)
     csrf.init_app(app)
-    security.init_app(app)
+    limiter.init_app(app)
     cli.init_app(app)
 
     from app.accounts.views import bp as accounts_bp
@@ -56,6 +71,11 @@ def isotime(value: datetime) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        # CSRF failures, foreign origins and unknown hosts (Flask's TRUSTED_HOSTS) end here.
+        return render_template("400.html"), 400
+
     @app.errorhandler(403)
     def forbidden(error):
         return render_template("403.html"), 403
@@ -63,6 +83,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         return render_template("404.html"), 404
+
+    @app.errorhandler(413)
+    def request_too_large(error):
+        return render_template("413.html"), 413
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        headers = {}
+        if limiter.current_limit is not None:
+            headers["Retry-After"] = str(max(1, limiter.current_limit.reset_at - int(time())))
+        return render_template("429.html"), 429, headers
 
     @app.errorhandler(500)
     def server_error(error):

@@ -12,6 +12,20 @@ def env_flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def allowed_hosts(value: str | None, debug: bool) -> list[str] | None:
+    """Turn ALLOWED_HOSTS ("example.com,.example.org") into Flask's TRUSTED_HOSTS.
+
+    None (no check at all) only for "*"; an empty list means nothing was set, which
+    create_app() refuses with DEBUG off.
+    """
+    hosts = [host.strip() for host in (value or "").split(",") if host.strip()]
+    if "*" in hosts:
+        return None
+    if not hosts and debug:
+        return ["localhost", "127.0.0.1", "[::1]"]
+    return hosts
+
+
 def database_uri(url: str | None, instance_path: str) -> str:
     """Turn DATABASE_URL into an SQLAlchemy URI; default to an SQLite file in instance/."""
     if not url:
@@ -41,8 +55,35 @@ class Config:
     # Flask-WTF tokens last as long as the session, as Django's do.
     WTF_CSRF_TIME_LIMIT = None
 
+    # Flask-Limiter: a moving window counts the failures of the last LOGIN_FAILURE_WINDOW
+    # seconds, so "5 failures within 15 minutes" holds across any 15 minutes (a fixed window
+    # would let 4 failures at the end of one window and 4 at the start of the next through).
+    RATELIMIT_STRATEGY = "moving-window"
+
     def __init__(self, instance_path: str, environ: dict[str, str] | None = None) -> None:
         environ = os.environ if environ is None else environ
         self.DEBUG = env_flag(environ.get("DEBUG"))
         self.SECRET_KEY = environ.get("SECRET_KEY") or (DEV_SECRET_KEY if self.DEBUG else None)
         self.SQLALCHEMY_DATABASE_URI = database_uri(environ.get("DATABASE_URL"), instance_path)
+        # Flask checks the Host header against these (400 otherwise), as Django's ALLOWED_HOSTS.
+        self.TRUSTED_HOSTS = allowed_hosts(environ.get("ALLOWED_HOSTS"), self.DEBUG)
+
+        # Sign-in throttling: after LOGIN_FAILURE_LIMIT failed sign-ins for one username from
+        # one address within LOGIN_FAILURE_WINDOW seconds, that pair gets 429 until the window
+        # has passed.
+        self.LOGIN_FAILURE_LIMIT = int(environ.get("LOGIN_FAILURE_LIMIT") or 5)
+        self.LOGIN_FAILURE_WINDOW = int(environ.get("LOGIN_FAILURE_WINDOW") or 900)
+        # memory:// counts in each process: under gunicorn with several workers each worker
+        # keeps its own counts, and an attacker gets LIMIT tries per worker. Production with
+        # more than one worker needs a shared store: RATELIMIT_STORAGE_URI=redis://host:6379/0.
+        # (Django's django-axes counts in the database, which every worker shares.)
+        self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+
+        # The production profile: HTTPS=1 behind a TLS-terminating proxy.
+        self.HTTPS = env_flag(environ.get("HTTPS"))
+        if self.HTTPS:
+            # Cookies only over HTTPS. Flask-WTF keeps the CSRF token in the session, so the
+            # session cookie's flag covers it (Django has a CSRF cookie of its own to flag).
+            self.SESSION_COOKIE_SECURE = True
+            self.REMEMBER_COOKIE_SECURE = True
+            self.PREFERRED_URL_SCHEME = "https"

@@ -2,6 +2,9 @@
 
 import sqlite3
 
+from flask import has_request_context, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +31,8 @@ db = SQLAlchemy(model_class=Base)
 # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
+# No default limits: only the views that say so are limited (the sign-in form's failures).
+limiter = Limiter(key_func=get_remote_address)
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -47,3 +52,25 @@ def configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=20000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # sqlite3's legacy mode begins a transaction only at the first write, so a request's
+    # reads run outside it; SQLAlchemy's documented recipe lets it emit BEGIN itself instead
+    # (begin_sqlite_transaction below).
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def begin_sqlite_transaction(connection) -> None:
+    """Take SQLite's write lock at BEGIN for requests that write (BEGIN IMMEDIATE).
+
+    A request that writes reads first (the signed-in user, the post). A plain (deferred)
+    transaction starts as a reader; if another process commits before its first write,
+    SQLite cannot turn it into a writer and fails at once with "database is locked", busy
+    timeout or not. BEGIN IMMEDIATE waits for the lock (up to the busy timeout) instead, as
+    Django's "transaction_mode": "IMMEDIATE" does. Django opens no transaction for plain
+    reads; SQLAlchemy opens one for every query, so GET requests keep the deferred BEGIN and
+    read side by side. Commands (no request) write: they take the lock too.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

@@ -19,7 +19,13 @@ MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
 def migrated_database(tmp_path_factory) -> Path:
     """Run the migrations once; each test gets a copy of the result."""
     path = tmp_path_factory.mktemp("template") / "posts.sqlite3"
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app(
+        {
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "TRUSTED_HOSTS": ["localhost"],
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade(directory=MIGRATIONS)
         db.engine.dispose()
@@ -39,6 +45,7 @@ def make_app(database: Path, **config):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            "TRUSTED_HOSTS": ["localhost"],
             **config,
         }
     )

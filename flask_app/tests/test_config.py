@@ -31,3 +31,24 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 20000
+
+
+@pytest.mark.parametrize(("method", "locked"), [("POST", True), ("GET", False)])
+def test_sqlite_requests_that_write_take_the_write_lock_when_they_begin(
+    app, database, method, locked
+):
+    import sqlite3
+
+    from app.extensions import db
+
+    other = sqlite3.connect(database, timeout=0, isolation_level=None)
+    with app.test_request_context("/", method=method):
+        db.session.execute(db.select(1))  # a read: the transaction has begun
+        if locked:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        else:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        db.session.rollback()
+    other.close()

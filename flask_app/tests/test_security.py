@@ -1,5 +1,10 @@
+import re
+from pathlib import Path
+
 import pytest
 
+from app import create_app
+from app.config import Config
 from app.extensions import db
 from app.models import Post
 from app.security import is_safe_next
@@ -122,3 +127,108 @@ def test_user_text_is_escaped(client, app, alice, make_post):
     page = client.get(f"/posts/{post_id}/").get_data(as_text=True)
     assert "<img" not in page
     assert "&lt;img src=x" in page
+
+
+def test_public_pages_carry_a_content_security_policy(client, alice, make_post):
+    post = make_post(alice)
+    for url in ["/", f"/posts/{post}/", "/accounts/login/", "/no/such/page/"]:
+        policy = client.get(url).headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "unsafe" not in policy
+
+
+def test_the_admin_has_no_content_security_policy(client, make_user):
+    # Flask-Admin's pages need inline scripts.
+    make_user("staff", is_staff=True)
+    login(client, "staff")
+    response = client.get("/admin/post/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_public_templates_have_no_inline_script_or_style():
+    templates = Path(__file__).resolve().parents[1] / "app" / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text, path
+        assert "<style" not in text, path
+        assert "style=" not in text, path
+        assert not re.search(r"<[^>]*\son\w+\s*=", text), path  # onclick=, onload=…
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://localhost:8000"])
+def test_a_post_from_another_origin_is_refused(client, app, alice, origin):
+    login(client, "alice")
+    response = client.post(
+        "/posts/new/",
+        data={"title": "T", "body": "B", "status": "published"},
+        headers={"Origin": origin},
+    )
+    assert response.status_code == 400
+    assert "<title>Bad request | Posts</title>" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 0
+
+
+def test_a_post_from_the_sites_own_origin_or_without_origin_is_accepted(client, app, alice):
+    login(client, "alice")
+    data = {"title": "T", "body": "B", "status": "published"}
+    assert (
+        client.post("/posts/new/", data=data, headers={"Origin": "http://localhost"}).status_code
+        == 302
+    )
+    assert client.post("/posts/new/", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 2
+
+
+def test_admin_forms_check_the_origin_too(client, app, make_user, alice):
+    make_user("staff", is_staff=True)
+    login(client, "staff")
+    response = client.post(
+        "/admin/post/new/",
+        data={"title": "T", "body": "B", "status": "draft", "author": str(alice)},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 0
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost.evil.example", "127.0.0.2:5000"])
+def test_an_unknown_host_gets_400_with_the_sites_page(database, host):
+    app = make_app(database, TRUSTED_HOSTS=["localhost", "127.0.0.1"])
+    for method in ("get", "post"):
+        response = getattr(app.test_client(), method)("/accounts/login/", headers={"Host": host})
+        assert response.status_code == 400
+        assert "<h1>Bad request</h1>" in response.get_data(as_text=True)
+        assert response.headers["X-Frame-Options"] == "DENY"
+    assert app.test_client().get("/", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+
+
+def test_trusted_hosts_come_from_allowed_hosts(tmp_path):
+    config = Config(str(tmp_path), environ={"ALLOWED_HOSTS": "example.com, .example.org"})
+    assert config.TRUSTED_HOSTS == ["example.com", ".example.org"]
+    config = Config(str(tmp_path), environ={"DEBUG": "1"})
+    assert config.TRUSTED_HOSTS == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_refuses_to_start_without_allowed_hosts_when_debug_is_off(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("DEBUG", "0")
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    with pytest.raises(RuntimeError, match="ALLOWED_HOSTS"):
+        create_app()
+
+
+def test_a_body_over_the_limit_gets_413_and_writes_nothing(client, app, alice):
+    login(client, "alice")
+    response = client.post(
+        "/posts/new/", data={"title": "T", "body": "x" * (2 * 1024 * 1024), "status": "draft"}
+    )
+    assert response.status_code == 413
+    assert "<h1>Request too large</h1>" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Post.id))) == 0

@@ -227,3 +227,28 @@ def test_error_pages_are_the_apps_own(client, alice, bob, make_post):
     login(client, "bob")
     response = client.get(f"/posts/{post}/edit/")
     assert "<title>Forbidden | Posts</title>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q", ["a\x00b", "x" * 1001])
+def test_a_search_with_a_nul_or_over_1000_characters_lists_nothing_with_an_error(
+    client, alice, make_post, q
+):
+    make_post(alice, "a b")
+    response = client.get("/", query_string={"q": q})
+    assert response.status_code == 200
+    assert listed_ids(response) == []
+    page = response.get_data(as_text=True)
+    assert '<div class="field" data-field="q">' in page
+    assert '<ul class="errorlist">' in page
+
+
+def test_a_search_is_trimmed(client, alice, make_post):
+    post = make_post(alice, "Needle")
+    assert listed_ids(client.get("/?q=+needle+")) == [post]
+    assert listed_ids(client.get("/?q=+++")) == [post]
+
+
+def test_signing_out_flashes_an_info_message(client, alice):
+    login(client, "alice")
+    page = client.post("/accounts/logout/", follow_redirects=True).get_data(as_text=True)
+    assert '<li class="message message-info">You have been signed out.</li>' in page

@@ -54,6 +54,10 @@ class Adapter:
         """Return the password column as stored for a user (read with plain SQL, no models)."""
         raise NotImplementedError
 
+    def deploy_check(self, env: dict[str, str]) -> subprocess.CompletedProcess | None:
+        """Run the framework's production audit (Django: `check --deploy`); None if it has none."""
+        return None
+
     # -- the admin ---------------------------------------------------------------------------
 
     def admin_login(self, browser: Browser, username: str, password: str) -> None:

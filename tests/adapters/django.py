@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 from contextlib import closing
 
@@ -84,6 +85,9 @@ class DjangoAdapter(Adapter):
         application = get_wsgi_application()
         DjangoAdapter._built = (database_url, application)
         return application
+
+    def deploy_check(self, env: dict[str, str]) -> subprocess.CompletedProcess:
+        return self.cli("check", "--deploy", "--fail-level", "WARNING", env=env, check=False)
 
     def stored_password(self, database_url: str, username: str) -> str:
         sql = "SELECT password FROM accounts_user WHERE username = {}"

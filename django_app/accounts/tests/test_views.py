@@ -17,7 +17,12 @@ def test_sign_up_page_has_the_contract_fields(client):
 
 @pytest.mark.parametrize(
     ("next_url", "landing"),
-    [("/posts/new/", "/posts/new/"), ("https://evil.example/", "/"), ("", "/")],
+    [
+        ("/posts/new/", "/posts/new/"),
+        ("https://evil.example/", "/"),
+        ("", "/"),
+        ("home", "home"),  # a relative URL, not the name of a view
+    ],
 )
 def test_sign_up_creates_a_plain_user_and_signs_them_in(db, client, next_url, landing):
     response = client.post(

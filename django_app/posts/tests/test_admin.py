@@ -24,6 +24,27 @@ def test_staff_list_every_post_with_search_and_filters(staff_client, make_post, 
         assert {post.title for post in response.context["cl"].result_list} == titles
 
 
+@pytest.mark.parametrize("year", ["9999", "9" * 30, "-1", "abc"])
+def test_a_year_out_of_range_in_the_date_filter_is_refused_like_any_bad_filter(
+    staff_client, make_post, year
+):
+    make_post()
+    response = staff_client.get("/admin/posts/post/", {"created__year": year})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/posts/post/?e=1"
+
+
+@pytest.mark.parametrize("term", ["ali", "a\x00b"])
+def test_the_author_search_of_the_post_form_takes_any_term(staff_client, alice, term):
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "posts", "model_name": "post", "field_name": "author"},
+    )
+    assert response.status_code == 200
+    found = [result["text"] for result in response.json()["results"]]
+    assert found == (["alice"] if term == "ali" else [])
+
+
 def test_list_escapes_titles(staff_client, make_post):
     make_post("<script>alert(1)</script>")
     page = staff_client.get("/admin/posts/post/").content.decode()

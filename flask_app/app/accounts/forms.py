@@ -97,6 +97,8 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
     user: User | None = None
+    # Whether the credentials were checked and refused (what sign-in throttling counts).
+    credentials_refused = False
 
     def validate(self, extra_validators=None) -> bool:
         """Check the credentials; a wrong password, unknown or inactive user look the same."""
@@ -110,5 +112,6 @@ class LoginForm(FlaskForm):
         elif user.check_password(self.password.data) and user.is_active:
             self.user = user
             return True
+        self.credentials_refused = True
         self.form_errors.append(INVALID_LOGIN)
         return False

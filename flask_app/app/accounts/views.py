@@ -1,11 +1,24 @@
 """Sign up, sign in and sign out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import hashlib
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.forms import LoginForm, RegisterForm
-from app.extensions import db
+from app.accounts.forms import LoginForm, RegisterForm, normalize_username
+from app.extensions import db, limiter
 from app.models import User
 from app.security import is_safe_next
 
@@ -45,7 +58,34 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+def failure_limit() -> str:
+    """Return the sign-in throttle as Flask-Limiter reads it ("5 per 900 seconds")."""
+    config = current_app.config
+    return f"{config['LOGIN_FAILURE_LIMIT']} per {config['LOGIN_FAILURE_WINDOW']} seconds"
+
+
+def username_and_address() -> str:
+    """Count failures per (username in any case, client address), as django-axes does."""
+    username = (normalize_username(request.form.get("username")) or "").lower()
+    # A digest keeps the storage key short and plain whatever the form sent.
+    digest = hashlib.sha256(username.encode()).hexdigest()
+    return f"{get_remote_address()}/{digest}"
+
+
+def sign_in_failed(response) -> bool:
+    return g.get("sign_in_failed", False)
+
+
 @bp.route("/login/", methods=["GET", "POST"])
+@limiter.limit(
+    failure_limit,
+    key_func=username_and_address,
+    methods=["POST"],
+    # Flask-Limiter checks the limit before the view runs (so even the right password gets
+    # 429 while locked) and, with deduct_when, counts a request only after it, when the view
+    # says the credentials were refused: successes and incomplete forms cost nothing.
+    deduct_when=sign_in_failed,
+)
 def login():
     """Sign in with a username (any case) and password."""
     form = LoginForm(next=request.args.get("next", ""))
@@ -53,6 +93,7 @@ def login():
         start_session(form.user)
         flash(f"Signed in as {form.user.username}.", "success")
         return redirect_next(form)
+    g.sign_in_failed = form.credentials_refused
     return render_template("accounts/login.html", form=form)
 
 
@@ -66,5 +107,5 @@ def logout():
         db.session.commit()
     session.clear()
     logout_user()
-    flash("You have been signed out.", "success")
+    flash("You have been signed out.", "info")
     return redirect(url_for("posts.index"))

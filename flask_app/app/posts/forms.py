@@ -1,7 +1,7 @@
-"""The post form, shared by create and edit."""
+"""The post form, shared by create and edit, and the search box of the list."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts.forms import no_null_characters
@@ -26,3 +26,13 @@ class PostForm(FlaskForm):
         choices=[SelectChoice(value, label) for value, label in STATUS_CHOICES],
         default=DRAFT,
     )
+
+
+class SearchForm(FlaskForm):
+    """The search box of the post list (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    # Trimmed, as Django's CharField trims: "  " searches for nothing, i.e. lists everything.
+    q = SearchField("Search", filters=[strip], validators=[no_null_characters, Length(max=1000)])

@@ -2,12 +2,12 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import MAX_ID, PUBLISHED, Post
-from app.posts.forms import PostForm
+from app.posts.forms import PostForm, SearchForm
 
 bp = Blueprint("posts", __name__)
 
@@ -54,22 +54,23 @@ def get_own_post(post_id: int) -> Post:
 @bp.get("/")
 def index():
     """List published posts, newest first, optionally searched."""
-    q = request.args.get("q", "")
+    search = SearchForm(request.args)
     stmt = (
         select(Post)
         .where(Post.status == PUBLISHED)
         .options(joinedload(Post.author))
         .order_by(Post.created.desc(), Post.id.desc())
     )
-    # No stored text holds a NUL (forms refuse it), and PostgreSQL rejects one in a query.
-    term = q.replace("\x00", "")
-    if term:
-        pattern = like_pattern(term)
+    q = search.q.data or ""
+    if not search.validate():  # too long, or a NUL (which PostgreSQL refuses in a query)
+        stmt = stmt.where(false())
+    elif q:
+        pattern = like_pattern(q)
         stmt = stmt.where(
             or_(Post.title.ilike(pattern, escape="\\"), Post.body.ilike(pattern, escape="\\"))
         )
     page = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=True)
-    return render_template("posts/post_list.html", page=page, q=q)
+    return render_template("posts/post_list.html", page=page, search=search, q=q)
 
 
 @bp.get("/posts/<int:post_id>/")

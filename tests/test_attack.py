@@ -1,0 +1,507 @@
+"""Security against an attacker: forged and cross-site posts, CSP, throttling, hosts, big bodies,
+and the HTTPS production profile (SEC-1 for the admin, SEC-11 to SEC-16).
+
+The throttling window and the production profile need servers of their own (gunicorn, with
+their own environment): they start in the background at the session's start.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from tests import pages
+from tests.actions import (
+    PASSWORD,
+    create_post,
+    home,
+    register,
+    search_titles,
+    session_tokens,
+    sign_in,
+    signed_in_as,
+    token,
+    view_post,
+)
+from tests.browser import Browser, location
+from tests.harness import Server
+
+TRACES = ("Traceback", 'File "', "DisallowedHost", "Werkzeug Debugger", "SECRET_KEY")
+EVIL = "https://evil.example"
+INVALID = "Invalid username or password."
+# The rule's defaults (SEC-13), and the short ones the window test's server runs with.
+FAILURE_LIMIT = 5
+SHORT_LIMIT, SHORT_WINDOW = 2, 10
+STAFF = ("warden", "Warden-Pass-2026!")
+
+
+def csrf_statuses(app) -> set[int]:
+    return {app.adapter.csrf_failure_status} if app._adapter else {400, 403}
+
+
+def origin_of(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def posting_from(browser: Browser, origin: str) -> Browser:
+    """Return a copy of a browser whose POSTs carry `Origin: origin` (as a browser's do)."""
+    copy = browser.clone()
+
+    def add_origin(request: httpx.Request) -> None:
+        if request.method == "POST":
+            request.headers["Origin"] = origin
+
+    copy.http.event_hooks = {"request": [add_origin]}
+    return copy
+
+
+def username_is_free(app, username: str) -> bool:
+    """Tell whether nobody has a username, by a sign-up refused for another reason."""
+    answer = register(app.browser(), username, PASSWORD, PASSWORD + "-mismatch")
+    assert answer.status_code == 200, answer.status_code
+    return pages.field_errors(answer, "username") == []
+
+
+def has_admin(adapter, browser: Browser) -> bool:
+    return browser.get(adapter.admin_urls()[0]).status_code == 200
+
+
+# -- SEC-1: every admin form needs its token -------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-1", "ADMIN-7", "ADMIN-8", "ADMIN-9", "ADMIN-10")
+def test_every_admin_form_needs_its_csrf_token(app, adapter, staff, visitor, alice):
+    tag = token()
+    forger = staff.clone(send_tokens=False)  # the staff's session, the forms without tokens
+    status = adapter.csrf_failure_status
+    author = adapter.admin_user_id(staff, alice.username)
+    post = create_post(alice, f"Admin guard {tag}", f"Admin guard body {tag}", status="draft")
+    username, _, member = app.make_user("admguard")
+    member_id = adapter.admin_user_id(staff, username)
+    newcomer = f"forged{tag}"
+
+    forged = {
+        "create post": lambda: adapter.admin_create_post(
+            forger, title=f"Forged {tag}", body="Forged", status="published", author_id=author
+        ),
+        "edit post": lambda: adapter.admin_edit_post(forger, post, title=f"Forged {tag}"),
+        "delete post": lambda: adapter.admin_delete_post(forger, post),
+        "bulk action": lambda: adapter.admin_set_status(forger, [post], "published"),
+        "create user": lambda: adapter.admin_create_user(forger, newcomer, PASSWORD),
+        "edit user": lambda: adapter.admin_update_user(forger, member_id, is_staff=True),
+    }
+    refused = {form: send().status_code for form, send in forged.items()}
+    assert refused == dict.fromkeys(forged, status), refused
+
+    assert adapter.admin_post_ids(staff, f"Forged {tag}") == []
+    shown = view_post(alice, post)
+    assert (shown.title, shown.body, shown.status) == (
+        f"Admin guard {tag}",
+        f"Admin guard body {tag}",
+        "draft",
+    )
+    assert search_titles(visitor, tag) == []
+    assert username_is_free(app, newcomer)
+    assert not has_admin(adapter, member), "a forged admin form made a user staff"
+
+
+# -- SEC-11: Origin --------------------------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-11", "SEC-1")
+def test_posts_from_another_origin_are_refused(app, visitor, alice):
+    statuses = csrf_statuses(app)
+    own = origin_of(app.base_url)
+    tag = token()
+    evil_alice, own_alice = posting_from(alice, EVIL), posting_from(alice, own)
+    post = create_post(alice, f"Origin {tag}", f"Origin body {tag}")
+    doomed = create_post(alice, f"Origin doomed {tag}")
+
+    # Each form: refused from evil.example, accepted from the site's own origin.
+    fields = {"title": f"Origin new {tag}", "body": "Body", "status": "published"}
+    answer = evil_alice.submit("/posts/new/", fields)
+    assert answer.status_code in statuses, ("new post", answer.status_code)
+    assert search_titles(visitor, f"Origin new {tag}") == []
+    assert own_alice.submit("/posts/new/", fields).status_code in (302, 303)
+    assert search_titles(visitor, f"Origin new {tag}") == [f"Origin new {tag}"]
+
+    answer = evil_alice.submit(f"/posts/{post}/edit/", {"title": f"Origin evil {tag}"})
+    assert answer.status_code in statuses, ("edit", answer.status_code)
+    assert view_post(visitor, post).title == f"Origin {tag}"
+    answer = own_alice.submit(f"/posts/{post}/edit/", {"title": f"Origin edited {tag}"})
+    assert answer.status_code in (302, 303)
+    assert view_post(visitor, post).title == f"Origin edited {tag}"
+
+    answer = evil_alice.submit(f"/posts/{doomed}/delete/")
+    assert answer.status_code in statuses, ("delete", answer.status_code)
+    assert view_post(visitor, doomed) is not None
+    assert own_alice.submit(f"/posts/{doomed}/delete/").status_code in (302, 303)
+    assert view_post(visitor, doomed) is None
+
+    credentials = {"username": alice.username, "password": PASSWORD}
+    browser = posting_from(app.browser(), EVIL)
+    answer = browser.submit("/accounts/login/", credentials)
+    assert answer.status_code in statuses, ("sign-in", answer.status_code)
+    assert signed_in_as(browser) is None
+    browser = posting_from(app.browser(), own)
+    assert browser.submit("/accounts/login/", credentials).status_code in (302, 303)
+    assert signed_in_as(browser) == alice.username
+
+    newcomer = f"origin{tag}"
+    fields = {"username": newcomer, "password": PASSWORD, "password2": PASSWORD}
+    answer = posting_from(app.browser(), EVIL).submit("/accounts/register/", fields)
+    assert answer.status_code in statuses, ("sign-up", answer.status_code)
+    assert username_is_free(app, newcomer)
+    browser = posting_from(app.browser(), own)
+    assert browser.submit("/accounts/register/", fields).status_code in (302, 303)
+    assert signed_in_as(browser) == newcomer
+
+    answer = posting_from(browser, EVIL).submit("/", form="form.logout")
+    assert answer.status_code in statuses, ("sign-out", answer.status_code)
+    assert signed_in_as(browser) == newcomer
+    assert posting_from(browser, own).submit("/", form="form.logout").status_code in (302, 303)
+
+
+@pytest.mark.rule("SEC-11", "ADMIN-8")
+def test_admin_posts_from_another_origin_are_refused(app, adapter, staff, alice):
+    post = create_post(alice, f"Admin origin {token()}", status="draft")
+    answer = adapter.admin_set_status(posting_from(staff, EVIL), [post], "published")
+    assert answer.status_code == adapter.csrf_failure_status, answer.status_code
+    assert view_post(alice, post).status == "draft"
+    own = posting_from(staff, origin_of(app.base_url))
+    assert adapter.admin_set_status(own, [post], "published").status_code in (302, 303)
+    assert view_post(alice, post).status == "published"
+
+
+# -- SEC-12: Content-Security-Policy ---------------------------------------------------------------
+
+
+def csp_problems(answer: httpx.Response) -> list[str]:
+    """Return what a page's Content-Security-Policy lacks by SEC-12 (empty when it is right)."""
+    where = f"{answer.request.method} {answer.url.path} ({answer.status_code})"
+    policy = pages.content_security_policy(answer)
+    if not policy:
+        return [f"{where}: no Content-Security-Policy"]
+    problems = []
+    directive = "script-src" if "script-src" in policy else "default-src"
+    scripts = policy.get(directive)
+    if scripts is None:
+        problems.append(f"{where}: neither script-src nor default-src")
+    for source in scripts or ():
+        if source.lower() in ("'unsafe-inline'", "'unsafe-eval'") or not source.startswith("'"):
+            problems.append(f"{where}: {directive} allows {source}")
+    if [s.lower() for s in policy.get("frame-ancestors", [])] != ["'none'"]:
+        problems.append(f"{where}: frame-ancestors {policy.get('frame-ancestors')}")
+    return problems
+
+
+@pytest.mark.rule("SEC-12")
+def test_public_pages_carry_a_strict_content_security_policy(visitor, alice, bob):
+    post = create_post(alice, f"Policy {token()}")
+    answers = [
+        visitor.get("/"),
+        visitor.get("/?q=x&page=1"),
+        visitor.get(f"/posts/{post}/"),
+        visitor.get("/accounts/login/"),
+        visitor.get("/accounts/register/"),
+        visitor.get("/no-such-page/"),
+        visitor.get("/posts/99999999/"),
+        alice.get("/"),
+        alice.get("/posts/new/"),
+        alice.get(f"/posts/{post}/edit/"),
+        alice.get(f"/posts/{post}/delete/"),
+        alice.submit("/posts/new/", {"title": ""}),
+        sign_in(visitor, f"nobody{token()}", "Wrong-Password-1"),
+        bob.get(f"/posts/{post}/edit/"),
+    ]
+    problems = []
+    for answer in answers:
+        assert answer.headers.get("content-type", "").startswith("text/html"), answer.url
+        problems += csp_problems(answer)
+    assert not problems, "\n".join(problems)
+
+
+# -- SEC-13: sign-in throttling --------------------------------------------------------------------
+
+
+def failed_sign_in(browser: Browser, username: str) -> httpx.Response:
+    answer = sign_in(browser, username, "Wrong-Password-42")
+    assert answer.status_code == 200, ("a failed sign-in", answer.status_code)
+    assert pages.nonfield_errors(answer) == [INVALID]
+    return answer
+
+
+@pytest.mark.rule("SEC-13", "AUTH-5")
+@pytest.mark.requires("redis", apps=("flask",), modes=("live",))
+def test_failed_sign_ins_are_throttled_per_username_and_client(app, alice):
+    username, password, _ = app.make_user("throttle")
+    # Four failures, a success (not counted), the fifth failure: still answered.
+    for _ in range(FAILURE_LIMIT - 1):
+        failed_sign_in(app.browser(), username)
+    answer = sign_in(app.browser(), username, password)
+    assert answer.status_code in (302, 303), ("a success before the limit", answer.status_code)
+    failed_sign_in(app.browser(), username)
+    # Locked for this username from this client, even with the right password.
+    browser = app.browser()
+    answer = sign_in(browser, username, password)
+    assert answer.status_code == 429, (answer.status_code, pages.nonfield_errors(answer))
+    assert signed_in_as(browser) is None
+    # Another username from the same client, and the same username from another client.
+    assert sign_in(app.browser(), alice.username, PASSWORD).status_code in (302, 303)
+    other_client = app.browser_from("127.0.0.2")
+    answer = sign_in(other_client, username, password)
+    assert answer.status_code in (302, 303), ("another client", answer.status_code)
+    assert signed_in_as(other_client) == username
+
+
+@pytest.mark.rule("SEC-13")
+@pytest.mark.requires("redis", apps=("flask",), modes=("live",))
+def test_admin_sign_in_is_throttled(app, adapter):
+    username = f"intruder{token()}"  # failures count for unknown usernames too
+
+    def attempt() -> int:
+        answer = app.browser().submit(
+            adapter.admin_login_path, {"username": username, "password": "Wrong-Password-42"}
+        )
+        return answer.status_code
+
+    statuses = [attempt() for _ in range(FAILURE_LIMIT + 1)]
+    assert 429 not in statuses[:FAILURE_LIMIT], statuses
+    assert statuses[-1] == 429, statuses
+
+
+def lock_and_wait(server: Server) -> dict:
+    """Lock a user out, wait for the window to pass, and sign in; return each step's answer."""
+    username = f"window{token()}"
+    steps = {"sign-up": register(Browser(server.base_url), username).status_code}
+    for n in range(SHORT_LIMIT):
+        answer = sign_in(Browser(server.base_url), username, "Wrong-Password-42")
+        steps[f"failure {n + 1}"] = (answer.status_code, pages.nonfield_errors(answer))
+    last_failure = time.monotonic()
+    steps["right password, locked"] = sign_in(
+        Browser(server.base_url), username, PASSWORD
+    ).status_code
+    steps["seconds from the last failure"] = round(time.monotonic() - last_failure, 1)
+    time.sleep(max(0, last_failure + SHORT_WINDOW + 1.5 - time.monotonic()))
+    browser = Browser(server.base_url)
+    steps["right password, after the window"] = sign_in(browser, username, PASSWORD).status_code
+    steps["signed in"] = signed_in_as(browser) == username
+    return steps
+
+
+def throttle_window(adapter, harness) -> Future:
+    """Serve the app with a short limit and window (SEC-13); run `lock_and_wait` against it.
+
+    The scenario runs in a thread of its own, so that its wait holds up neither the session nor
+    the app's next background jobs.
+    """
+    database = harness.databases.new(f"{adapter.name}_throttle")
+    harness.prepare(adapter, database.url, STAFF)
+    env = harness.live_env(
+        adapter,
+        database.url,
+        LOGIN_FAILURE_LIMIT=str(SHORT_LIMIT),
+        LOGIN_FAILURE_WINDOW=str(SHORT_WINDOW),
+    )
+    server = Server(adapter, env, harness.folder / f"{adapter.name}-throttle.log")
+    harness.servers.append(server)
+    server.start()
+    server.wait_ready()
+    scenario = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posts-throttle")
+    steps = scenario.submit(lock_and_wait, server)
+    scenario.shutdown(wait=False)
+    return steps
+
+
+@pytest.mark.rule("SEC-13")
+@pytest.mark.background("throttle-window")
+@pytest.mark.requires("redis", apps=("flask",))
+def test_throttling_ends_when_its_window_has_passed(job):
+    steps = job("throttle-window").result(timeout=120)
+    assert steps["sign-up"] in (302, 303), steps
+    for n in range(SHORT_LIMIT):
+        assert steps[f"failure {n + 1}"] == (200, [INVALID]), steps
+    assert steps["seconds from the last failure"] < SHORT_WINDOW, f"too slow to tell: {steps}"
+    assert steps["right password, locked"] == 429, steps
+    assert steps["right password, after the window"] in (302, 303), steps
+    assert steps["signed in"], steps
+
+
+# -- SEC-14: Host header ---------------------------------------------------------------------------
+
+
+@pytest.mark.rule("SEC-14")
+def test_requests_for_another_host_are_refused(visitor):
+    tokens = session_tokens(visitor)
+    for host in ("evil.example", "localhost.evil.example", "evil.example:80"):
+        for method, path in (
+            ("GET", "/"),
+            ("GET", "/accounts/login/"),
+            ("GET", "/posts/1/"),
+            ("GET", "/healthz"),
+            ("POST", "/accounts/login/"),
+        ):
+            data = tokens if method == "POST" else None
+            answer = visitor.request(method, path, headers={"Host": host}, data=data)
+            assert answer.status_code == 400, (host, method, path, answer.status_code)
+            for trace in TRACES:
+                assert trace not in answer.text, (host, path, trace)
+    assert visitor.get("/").status_code == 200
+
+
+# -- SEC-15: request bodies over the limit ---------------------------------------------------------
+
+BIG = 12 * 1024 * 1024
+
+
+def multipart(fields: dict[str, str], files: dict[str, bytes] | None = None) -> tuple[bytes, str]:
+    """Encode a multipart/form-data body; return it and its content type."""
+    request = httpx.Request(
+        "POST",
+        "http://unused/",
+        data=fields,
+        files={name: (f"{name}.txt", content) for name, content in (files or {}).items()}
+        or {"_": ("", b"")},
+    )
+    return request.read(), request.headers["content-type"]
+
+
+def post_big(browser: Browser, url: str, fields: dict[str, str], how: str) -> int | str:
+    """Post fields padded to 12 MB (urlencoded, or multipart with a big field or file)."""
+    fields = {**session_tokens(browser, url), **fields}
+    if how == "urlencoded":
+        content = urlencode({**fields, "padding": "x" * BIG}).encode()
+        kind = "application/x-www-form-urlencoded"
+    elif how == "multipart field":
+        content, kind = multipart({**fields, "padding": "x" * BIG})
+    else:
+        content, kind = multipart(fields, {"padding": b"x" * BIG})
+    try:
+        return browser.post(url, content=content, headers={"content-type": kind}).status_code
+    except (httpx.WriteError, httpx.RemoteProtocolError) as error:
+        # A server may answer and close before reading the whole body.
+        return f"connection closed while sending: {error!r}"
+
+
+@pytest.mark.rule("SEC-15", "POST-2", "AUTH-5")
+@pytest.mark.parametrize("how", ["urlencoded", "multipart field", "multipart file"])
+def test_bodies_over_the_limit_are_refused(app, visitor, alice, how):
+    tag = token()
+    fields = {"title": f"Big {tag}", "body": f"Big {tag}", "status": "published"}
+    status = post_big(alice, "/posts/new/", fields, how)
+    assert status in (400, 413), ("new post", status)
+    browser = app.browser()
+    credentials = {"username": alice.username, "password": PASSWORD}
+    status = post_big(browser, "/accounts/login/", credentials, how)
+    assert status in (400, 413), ("sign-in", status)
+    assert signed_in_as(browser) is None
+    assert search_titles(visitor, tag) == []
+    assert home(visitor).status_code == 200
+    assert create_post(alice, f"Small {tag}")
+
+
+# -- SEC-16: the HTTPS production profile ----------------------------------------------------------
+
+
+def https_profile(adapter, harness) -> tuple[Server, object]:
+    """Serve the app with HTTPS=1, DEBUG off; run the framework's own audit of that profile."""
+    database = harness.databases.new(f"{adapter.name}_https")
+    harness.prepare(adapter, database.url, STAFF)
+    env = harness.live_env(
+        adapter,
+        database.url,
+        HTTPS="1",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    check = adapter.deploy_check(env)
+    server = Server(adapter, env, harness.folder / f"{adapter.name}-https.log")
+    harness.servers.append(server)
+    server.start()
+    server.wait_ready(status=None)  # plain HTTP may be redirected, /healthz included
+    return server, check
+
+
+def through_tls_proxy(base_url: str) -> Browser:
+    """Return a visitor reaching the app as through a proxy that terminated HTTPS.
+
+    The browser held its cookies over HTTPS, so it sends its Secure cookies too (an HTTP client
+    would not send them over the proxy's plain hop).
+    """
+    browser = Browser(base_url)
+    origin = "https://" + urlsplit(base_url).netloc
+
+    def as_over_https(request: httpx.Request) -> None:
+        request.headers.update({"X-Forwarded-Proto": "https", "Referer": origin + "/"})
+        if request.method == "POST":
+            request.headers["Origin"] = origin
+        cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies.jar)
+        if cookies:
+            request.headers["Cookie"] = cookies
+
+    browser.http.event_hooks = {"request": [as_over_https]}
+    return browser
+
+
+def hsts_max_age(answer: httpx.Response) -> int:
+    for directive in answer.headers.get("strict-transport-security", "").split(";"):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age":
+            with suppress(ValueError):
+                return int(value.strip('"'))
+    return 0
+
+
+def insecure_cookies(answer: httpx.Response) -> list[str]:
+    return [
+        name
+        for name, cookie in pages.cookies_set(answer).items()
+        if not pages.is_deletion(cookie) and not cookie["secure"]
+    ]
+
+
+@pytest.mark.rule("SEC-16", "SEC-3")
+@pytest.mark.background("https-profile")
+def test_production_profile_is_https_only(job):
+    server, check = job("https-profile")
+    if check is not None:  # the framework's own audit (Django: check --deploy)
+        output = check.stdout + check.stderr
+        assert check.returncode == 0, output[-3000:]
+        assert "no issues" in output, output[-3000:]
+
+    for path in ("/", "/accounts/login/?next=/posts/new/"):
+        plain = httpx.get(server.base_url + path, timeout=10)
+        assert plain.status_code in (301, 302, 307, 308), (path, plain.status_code)
+        target, wanted = urlsplit(plain.headers["location"]), urlsplit(path)
+        assert target.scheme == "https", plain.headers["location"]
+        assert target.path == wanted.path, plain.headers["location"]
+        assert parse_qs(target.query) == parse_qs(wanted.query), plain.headers["location"]
+
+    browser = through_tls_proxy(server.base_url)
+    answers = [browser.get("/"), browser.get("/no-such-page/"), browser.get("/accounts/login/")]
+    for answer in answers:
+        assert hsts_max_age(answer) >= 31_536_000, (answer.url, answer.headers)
+    username = f"https{token()}"
+    answers.append(register(browser, username))
+    assert answers[-1].status_code in (302, 303), pages.fields_in_error(answers[-1])
+
+    browser = through_tls_proxy(server.base_url)
+    answers.append(browser.get("/accounts/login/"))
+    answers.append(sign_in(browser, username, PASSWORD))
+    assert answers[-1].status_code in (302, 303), pages.nonfield_errors(answers[-1])
+    assert location(answers[-1])[0] == "/"
+    assert signed_in_as(browser) == username
+    assert pages.cookies_set(answers[-1]), "signing in set no cookie"
+    problems = {str(a.url): insecure_cookies(a) for a in answers if insecure_cookies(a)}
+    assert not problems, f"cookies without Secure: {problems}"
+
+
+JOBS = {"throttle-window": throttle_window, "https-profile": https_profile}
