@@ -14,12 +14,13 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-live test-postgres lint format \
-	run-django run-flask compare compare-setup clean
+	test-browser run-django run-flask compare compare-setup clean
 
 help:
 	@echo "make test           set up .venv and run every test (both apps' unit tests, shared suite)"
 	@echo "make test-live      the shared suite against both apps under gunicorn"
 	@echo "make test-postgres  the shared suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium)"
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data"
 	@echo "make lint           ruff check and ruff format --check"
@@ -53,6 +54,24 @@ test-live: $(STAMP)
 test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --live
+
+# The real-browser journey (e2e/): Debian's chromium when it is on the PATH, else Playwright's
+# own browser; under CI=true a missing chromium fails the run.
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): requirements-browser.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
+	touch $@
+
+test-browser: $(BROWSER_STAMP)
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "browser: $$(command -v chromium)"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and no chromium on the PATH: apt-get install -y chromium" >&2; exit 1; \
+	else \
+		$(PY) -m playwright install chromium; \
+	fi
+	$(PY) -m pytest -q -p no:cacheprovider e2e
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,0 +1,1 @@
+"""The real-browser journey: Playwright and Chromium driving both apps under gunicorn."""

@@ -1,0 +1,139 @@
+"""Start each app under gunicorn on a fresh SQLite database and drive it with Chromium.
+
+Every test that takes `site` runs once per app (`[django]`, `[flask]`; env APPS=flask for one).
+Debian's `chromium` is used when it is on the PATH, else Playwright's own browser
+(`python -m playwright install chromium`). Screenshots go to build/screenshots/APP/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from e2e.admin import ADMINS, Admin
+from tests.adapters.base import ROOT, Adapter
+from tests.conftest import STAFF, load_adapter
+from tests.harness import Databases, Server, environ_flag
+
+APP_NAMES = ("django", "flask")
+SCREENSHOTS = ROOT / "build" / "screenshots"
+# Without the background-networking flags Chromium keeps calling Google's services, and a closed
+# network refuses those connections; the rest keep a headless run quiet and reproducible.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+EXPECTED_STATUS = re.compile(r"Failed to load resource: .* status of 40[34] ")
+
+
+@dataclass
+class Site:
+    """One app as the browser reaches it: its address, its admin and its screenshot folder."""
+
+    name: str
+    adapter: Adapter
+    base_url: str
+    admin: Admin
+    staff: tuple[str, str]
+    screenshots: Path
+
+    def screenshot(self, page: Page, name: str) -> None:
+        """Save the whole page as build/screenshots/APP/NAME.png (the same names on both)."""
+        page.screenshot(path=self.screenshots / f"{name}.png", full_page=True)
+
+
+def app_names() -> list[str]:
+    names = [name.strip() for name in os.environ.get("APPS", "").split(",") if name.strip()]
+    for name in names:
+        if name not in APP_NAMES:
+            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APP_NAMES}")
+    return names or list(APP_NAMES)
+
+
+def pytest_generate_tests(metafunc):
+    if "site" in metafunc.fixturenames:
+        names = app_names()
+        metafunc.parametrize("site", names, indirect=True, scope="session", ids=names)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Browser:
+    """Launch Debian's chromium when it is on the PATH, else Playwright's own Chromium."""
+    with sync_playwright() as playwright:
+        executable = shutil.which("chromium")
+        if executable:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        elif environ_flag("CI"):
+            pytest.fail("CI=true and no chromium on the PATH (apt-get install -y chromium)")
+        else:
+            try:
+                browser = playwright.chromium.launch()
+            except PlaywrightError as error:
+                pytest.fail(
+                    "no browser: install Debian's chromium (apt-get install -y chromium) or "
+                    f"Playwright's (python -m playwright install chromium).\n{error}"
+                )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(request, tmp_path_factory) -> Site:
+    """Migrate a fresh SQLite database through the app's CLI and serve it with gunicorn."""
+    name = request.param
+    adapter = load_adapter(name)
+    folder = tmp_path_factory.mktemp(name)
+    database = Databases(folder, None).new(name)
+    adapter.prepare(database.url, STAFF)
+    server = Server(adapter, adapter.env(database.url), folder / "server.log")
+    server.start()
+    try:
+        server.wait_ready()
+        screenshots = SCREENSHOTS / name
+        screenshots.mkdir(parents=True, exist_ok=True)
+        yield Site(name, adapter, server.base_url, ADMINS[name](), STAFF, screenshots)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def new_page(chromium, site):
+    """Return a function opening a page in a new browser context (a new visitor's cookies)."""
+    contexts = []
+    errors: list[str] = []
+
+    def open_page() -> Page:
+        context = chromium.new_context(
+            base_url=site.base_url, viewport={"width": 1100, "height": 800}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        # What only a real browser reports: failing scripts, resources or inline code blocked by
+        # the Content-Security-Policy. The journey's own 403 and 404 pages are expected.
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: note(page, message))
+        return page
+
+    def note(page: Page, message: ConsoleMessage) -> None:
+        if message.type == "error" and not EXPECTED_STATUS.search(message.text):
+            errors.append(f"{page.url}: {message.text}")
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, "the browser reported errors:\n" + "\n".join(errors)
