@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQUIREMENTS := requirements-dev.txt compare/requirements.txt django_app/requirements.txt \
+REQUIREMENTS := requirements-dev.txt compare/requirements.txt bench/requirements.txt django_app/requirements.txt \
 	django_app/requirements-dev.txt flask_app/requirements.txt flask_app/requirements-dev.txt
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/posts_test
 
@@ -14,7 +14,7 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-live test-postgres lint format \
-	test-browser run-django run-flask compare compare-setup clean
+	test-browser run-django run-flask compare compare-setup bench bench-quick bench-profile clean
 
 help:
 	@echo "make test           set up .venv and run every test (both apps' unit tests, shared suite)"
@@ -24,6 +24,7 @@ help:
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data"
 	@echo "make lint           ruff check and ruff format --check"
+	@echo "make bench          both apps and a plain-WSGI ceiling under gunicorn and wrk (build/bench.json)"
 	@echo "make compare        measure both apps and print the report (build/compare.*)"
 	@echo "make compare-setup  the same, with each app's setup run from scratch and timed"
 
@@ -34,7 +35,7 @@ $(STAMP): $(REQUIREMENTS)
 		|| { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r compare/requirements.txt \
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r compare/requirements.txt -r bench/requirements.txt \
 		-r django_app/requirements-dev.txt -r flask_app/requirements-dev.txt
 	touch $@
 
@@ -103,6 +104,17 @@ compare: $(STAMP)
 
 compare-setup: $(STAMP)
 	$(PY) compare.py --run-setup
+
+# Performance: both apps and a plain-WSGI ceiling under the same gunicorn, measured with wrk
+# (Debian: apt-get install wrk; without it a slower Python load generator, labelled as such).
+bench: $(STAMP)
+	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick
+
+bench-profile: $(STAMP)
+	$(PY) -m bench --profile
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

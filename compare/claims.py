@@ -283,42 +283,77 @@ def c9(m: dict) -> Verdict:
     return (CONTRADICTED if closure["requires"] else SUPPORTED), text
 
 
+def ratios_text(ratios: dict[str, float]) -> str:
+    return ", ".join(f"{name} {r:.2f}" for name, r in ratios.items())
+
+
 def c10(m: dict) -> Verdict:
     """Flask is faster and lighter; Django slightly slower.
 
-    Rule (make bench): mean requests per second over the same pages; Flask more than 5% ahead
-    supports, Django more than 5% ahead contradicts, within 5% is mixed (no real difference).
+    Rule (make bench, stock profile): the bench runs the apps in turns, so each run of one app
+    has a neighbour run of the other; r is Flask's requests per second over Django's in such a
+    pair. A page counts for Flask when the median r over the pairs is above 1.1 (clearly, more
+    than 10%) and Flask is ahead in at least 80% of the pairs (not one lucky run); for Django
+    likewise (median r below 1/1.1, Django ahead in 80%). Flask ahead on most pages (more than
+    half) supports, Django ahead on most contradicts, anything else is mixed. Memory per worker
+    is shown beside it (C1 uses it).
     """
     if m["bench"] is None:
         return RUN_BENCH, "requests per second and latency come from make bench"
-    rps = {app: benchmod.mean_rps(m["bench"], app) for app in m["deps"]}
-    if None in rps.values():
+    pairs = benchmod.paired_ratios(m["bench"])
+    if not pairs:
         return RUN_BENCH, "build/bench.json has no requests-per-second figures"
-    r = ratio(rps["flask"], rps["django"])
-    verdict = SUPPORTED if r > 1.05 else CONTRADICTED if r < 0.95 else MIXED
+    ratios = benchmod.page_ratios(m["bench"])
+
+    def ahead(name: str, flask: bool) -> bool:
+        wins = sum(1 for r in pairs[name] if (r > 1) == flask and r != 1)
+        clear = ratios[name] > 1.1 if flask else ratios[name] < 1 / 1.1
+        return clear and wins >= 0.8 * len(pairs[name])
+
+    flask_ahead = sum(1 for name in ratios if ahead(name, flask=True))
+    django_ahead = sum(1 for name in ratios if ahead(name, flask=False))
+    most = len(ratios) / 2
+    verdict = SUPPORTED if flask_ahead > most else CONTRADICTED if django_ahead > most else MIXED
+    return verdict, (
+        f"Flask/Django req/s per page (median of paired runs): {ratios_text(ratios)}; Flask "
+        f"clearly ahead on {flask_ahead}, Django on {django_ahead} of {len(ratios)} pages; "
+        f"{memory_text(m)} ({bench_setup(m)})"
+    )
+
+
+def bench_setup(m: dict) -> str:
+    settings = m["bench"].get("settings", {})
     return (
-        verdict,
-        f"mean req/s: Django {rps['django']:.0f}, Flask {rps['flask']:.0f} (Flask/Django {r:.2f})",
+        f"{m['bench'].get('load_generator', 'load generator?')}, {settings.get('runs', '?')} "
+        f"runs of {settings.get('duration', '?')} s, {settings.get('workers', '?')} gunicorn "
+        f"worker(s), {settings.get('connections', '?')} connections"
     )
 
 
 def c11(m: dict) -> Verdict:
     """The performance difference is minor and usually insignificant.
 
-    Rule (make bench): on the database-bound pages, Flask/Django throughput within 20%
-    supports, more than 50% apart contradicts, in between is mixed.
+    Rule (make bench, stock profile): Flask's requests per second over Django's (the median over
+    the paired runs, as in C10) on each database-bound page (home, search, a post, the create
+    POST). Every such page within
+    20% (1/1.2 <= r <= 1.2) supports; any such page more than 50% apart (r > 1.5 or r < 1/1.5)
+    contradicts; otherwise mixed. Both apps' share of the plain-WSGI ceiling is shown beside.
     """
     if m["bench"] is None:
         return RUN_BENCH, "ratios to the plain-WSGI ceiling come from make bench"
-    db = {app: benchmod.mean_ratio(m["bench"], app, db_bound=True) for app in m["deps"]}
-    if None in db.values():
+    ratios = benchmod.page_ratios(m["bench"], db_bound=True)
+    if not ratios:
         return RUN_BENCH, "build/bench.json has no database-bound pages"
-    r = ratio(db["flask"], db["django"])
-    verdict = SUPPORTED if abs(1 - r) <= 0.2 else CONTRADICTED if abs(1 - r) > 0.5 else MIXED
-    return verdict, (
-        f"database-bound pages, share of the WSGI ceiling: Django {db['django']:.2f}, Flask "
-        f"{db['flask']:.2f} (Flask/Django {r:.2f})"
-    )
+    apart = [max(r, 1 / r) for r in ratios.values()]
+    verdict = SUPPORTED if max(apart) <= 1.2 else CONTRADICTED if max(apart) > 1.5 else MIXED
+    share = {app: benchmod.mean_ratio(m["bench"], app, db_bound=True) for app in m["deps"]}
+    text = f"database-bound pages, Flask/Django req/s: {ratios_text(ratios)}"
+    if None not in share.values():
+        text += (
+            f"; mean share of the plain-WSGI ceiling: Django {share['django']:.2f}, "
+            f"Flask {share['flask']:.2f}"
+        )
+    return verdict, text
 
 
 def c12(m: dict) -> Verdict:
@@ -344,7 +379,16 @@ def c12(m: dict) -> Verdict:
     if m["bench"] is None or None in failed.values():
         text += "; load: run make bench"
     else:
-        text += f"; load: failed requests Django {failed['django']}, Flask {failed['flask']}"
+        load = {app: benchmod.app_figure(m["bench"], app, "concurrency") for app in m["deps"]}
+        text += (
+            "; load (make bench, "
+            + bench_setup(m)
+            + "): "
+            + ", ".join(
+                f"{app} {load[app].get('failed')} failed of {load[app].get('requests')}"
+                for app in m["deps"]
+            )
+        )
     both = all(v == "passed" for v in ops8.values()) and not any(failed.values() or [0])
     return (CONTRADICTED if both else MIXED), text
 

@@ -224,3 +224,70 @@ def test_the_claims_copy_matches_the_teams_file():
     if not claims.TEAM_CLAIMS_FILE.is_file():  # a clone outside the team's workspace
         return
     assert claims.CLAIMS_FILE.read_text() == claims.TEAM_CLAIMS_FILE.read_text()
+
+
+def bench_pages(rps: dict[str, tuple[float, float]], db_bound=("home",)) -> dict:
+    """Return a bench.json with these (Django, Flask) median req/s per page."""
+    apps = {"django": {"pages": {}}, "flask": {"pages": {}}}
+    for name, pair in rps.items():
+        for app, value in zip(("django", "flask"), pair, strict=True):
+            apps[app]["pages"][name] = {
+                "rps": value,
+                "ratio_to_ceiling": value / 1000,
+                "db_bound": name in db_bound,
+            }
+    return {"apps": apps, "settings": {"runs": 5}}
+
+
+@pytest.mark.parametrize(
+    ("rps", "verdict"),
+    [
+        ({"home": (100, 120), "detail": (100, 115), "healthz": (100, 100)}, "supported"),
+        ({"home": (120, 100), "detail": (115, 100), "healthz": (100, 130)}, "contradicted"),
+        ({"home": (100, 120), "detail": (115, 100), "healthz": (100, 105)}, "mixed"),
+        # 5% apart is no difference: neither side is ahead on most pages.
+        ({"home": (100, 105), "detail": (100, 95)}, "mixed"),
+    ],
+)
+def test_c10_counts_the_pages_each_side_is_clearly_ahead_on(m, rps, verdict):
+    m["bench"] = bench_pages(rps)
+    assert claims.c10(m)[0] == verdict
+
+
+def test_c10_a_page_counts_only_when_most_paired_runs_agree(m):
+    m["bench"] = bench_pages({"home": (100, 150), "detail": (100, 150)})
+    pages = m["bench"]["apps"]
+    # Flask is 50% ahead in the medians' pairing, but behind in two of five neighbouring runs.
+    pages["django"]["pages"]["home"]["runs_rps"] = [100, 100, 100, 200, 200]
+    pages["flask"]["pages"]["home"]["runs_rps"] = [150, 150, 150, 150, 150]
+    pages["django"]["pages"]["detail"]["runs_rps"] = [100] * 5
+    pages["flask"]["pages"]["detail"]["runs_rps"] = [150] * 5
+    verdict, evidence = claims.c10(m)
+    assert verdict == "mixed"
+    assert "Flask clearly ahead on 1, Django on 0 of 2 pages" in evidence
+    pages["django"]["pages"]["home"]["runs_rps"] = [100, 100, 100, 100, 200]
+    assert claims.c10(m)[0] == "supported"
+
+
+@pytest.mark.parametrize(
+    ("home", "search", "verdict"),
+    [((100, 110), (100, 90), "supported"), ((100, 130), (100, 100), "mixed"),
+     ((100, 100), (200, 100), "contradicted")],
+)  # fmt: skip
+def test_c11_judges_the_database_bound_pages_only(m, home, search, verdict):
+    # healthz is far apart but not database-bound: it does not count.
+    pages = {"home": home, "search": search, "healthz": (100, 300)}
+    m["bench"] = bench_pages(pages, db_bound=("home", "search"))
+    verdict_found, evidence = claims.c11(m)
+    assert verdict_found == verdict
+    assert "healthz" not in evidence
+
+
+def test_c12_reads_the_failed_requests_under_load(m):
+    load = {"requests": 5000, "failed": 0, "clients": 8}
+    m["bench"] = {"apps": {"django": {"concurrency": load}, "flask": {"concurrency": dict(load)}}}
+    verdict, evidence = claims.c12(m)
+    assert verdict == "contradicted"
+    assert "0 failed of 5000" in evidence
+    m["bench"]["apps"]["flask"]["concurrency"]["failed"] = 3
+    assert claims.c12(m)[0] == "mixed"

@@ -1,0 +1,1 @@
+"""`make bench`: both apps under the same production server, measured in turns."""
