@@ -134,6 +134,27 @@ def sign_out(browser: Browser) -> httpx.Response:
     return browser.submit("/", form="form.logout")
 
 
+def visit_public_pages(visitor: Browser, author: Browser, other: Browser) -> list[httpx.Response]:
+    """Open every kind of public HTML page: lists, a post, forms, refusals and error pages."""
+    post = create_post(author, f"Tour {token()}")
+    return [
+        visitor.get("/"),
+        visitor.get("/?q=x&page=1"),
+        visitor.get(f"/posts/{post}/"),
+        visitor.get("/accounts/login/"),
+        visitor.get("/accounts/register/"),
+        visitor.get("/no-such-page/"),
+        visitor.get("/posts/99999999/"),
+        author.get("/"),
+        author.get("/posts/new/"),
+        author.get(f"/posts/{post}/edit/"),
+        author.get(f"/posts/{post}/delete/"),
+        author.submit("/posts/new/", {"title": ""}),
+        sign_in(visitor, f"nobody{token()}", "Wrong-Password-1"),
+        other.get(f"/posts/{post}/edit/"),
+    ]
+
+
 def session_tokens(browser: Browser, url: str = "/accounts/login/") -> dict[str, str]:
     """Return the hidden inputs (the CSRF token) of a form this browser's session is shown."""
     answer = browser.get(url)

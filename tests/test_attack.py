@@ -28,6 +28,7 @@ from tests.actions import (
     signed_in_as,
     token,
     view_post,
+    visit_public_pages,
 )
 from tests.browser import Browser, location
 from tests.harness import Server
@@ -204,23 +205,7 @@ def csp_problems(answer: httpx.Response) -> list[str]:
 
 @pytest.mark.rule("SEC-12")
 def test_public_pages_carry_a_strict_content_security_policy(visitor, alice, bob):
-    post = create_post(alice, f"Policy {token()}")
-    answers = [
-        visitor.get("/"),
-        visitor.get("/?q=x&page=1"),
-        visitor.get(f"/posts/{post}/"),
-        visitor.get("/accounts/login/"),
-        visitor.get("/accounts/register/"),
-        visitor.get("/no-such-page/"),
-        visitor.get("/posts/99999999/"),
-        alice.get("/"),
-        alice.get("/posts/new/"),
-        alice.get(f"/posts/{post}/edit/"),
-        alice.get(f"/posts/{post}/delete/"),
-        alice.submit("/posts/new/", {"title": ""}),
-        sign_in(visitor, f"nobody{token()}", "Wrong-Password-1"),
-        bob.get(f"/posts/{post}/edit/"),
-    ]
+    answers = visit_public_pages(visitor, alice, bob)
     problems = []
     for answer in answers:
         assert answer.headers.get("content-type", "").startswith("text/html"), answer.url

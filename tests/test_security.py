@@ -23,6 +23,7 @@ from tests.actions import (
     signed_in_as,
     token,
     view_post,
+    visit_public_pages,
 )
 from tests.browser import Browser, location
 
@@ -164,21 +165,7 @@ def assert_security_headers(answer: httpx.Response) -> None:
 
 @pytest.mark.rule("SEC-2", "OPS-5")
 def test_security_headers_on_every_html_page(visitor, alice, bob):
-    post = create_post(alice, f"Headers {token()}")
-    answers = [
-        visitor.get("/"),
-        visitor.get("/?q=x&page=1"),
-        visitor.get(f"/posts/{post}/"),
-        visitor.get("/accounts/login/"),
-        visitor.get("/accounts/register/"),
-        visitor.get("/no-such-page/"),
-        visitor.get("/posts/99999999/"),
-        alice.get("/posts/new/"),
-        alice.get(f"/posts/{post}/edit/"),
-        alice.get(f"/posts/{post}/delete/"),
-        alice.submit("/posts/new/", {"title": ""}),
-        bob.get(f"/posts/{post}/edit/"),
-    ]
+    answers = visit_public_pages(visitor, alice, bob)
     for answer in answers:
         assert answer.headers.get("content-type", "").startswith("text/html"), answer.url
         assert_security_headers(answer)
