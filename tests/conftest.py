@@ -66,6 +66,16 @@ def pytest_addoption(parser):
         action="store_true",
         help="start each app with gunicorn on a free port instead of in-process (env LIVE=1)",
     )
+    group.addoption(
+        "--exercise",
+        action="append",
+        type=int,
+        default=[],
+        dest="exercises",
+        metavar="N",
+        help="start workshop exercise N: run its checkpoint tests (marked exercise(N)), which "
+        "are left out otherwise (docs/workshop/README.md; make check STEP=N)",
+    )
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -134,6 +144,7 @@ RUN = pytest.StashKey[Run]()
 MISSING_TOOLS = pytest.StashKey[set]()
 OUTCOMES = pytest.StashKey[dict]()
 DESELECTED = pytest.StashKey[Counter]()
+NOT_STARTED = "a started workshop exercise"
 
 
 def pytest_configure(config):
@@ -149,6 +160,11 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "background(*jobs): slow jobs (JOBS of the test's module) started at session start",
+    )
+    config.addinivalue_line(
+        "markers",
+        "exercise(n): a checkpoint of workshop exercise N (docs/workshop/), left out of the run "
+        "(deselected, not skipped) unless --exercise N starts it",
     )
     config.stash[RUN] = read_run(config)
     config.stash[OUTCOMES] = {}
@@ -194,7 +210,15 @@ def pytest_collection_modifyitems(config, items):
     run = config.stash[RUN]
     have = run.has()
     kept, dropped = [], []
+    started = set(config.getoption("exercises"))
     for item in items:
+        exercise = item.get_closest_marker("exercise")
+        if exercise is not None and exercise.args[0] not in started:
+            # Deselected rather than skipped: the main suite stays green under CI=true, where a
+            # skip is a failure, and an exercise nobody started is no defect.
+            dropped.append(item)
+            config.stash[DESELECTED][NOT_STARTED] += 1
+            continue
         missing = item_needs(item) - have
         if missing and under_ci() and missing <= TOOLS:
             item.stash[MISSING_TOOLS] = missing  # kept, and failed at set-up
@@ -216,6 +240,7 @@ def deselection_notes(config) -> list[str]:
         "sqlite": "the database is not SQLite, or unknown",
         "postgresql": "the database is not PostgreSQL, or unknown",
         "redis": f"no Redis answers at {REDIS_URL} (apt-get install redis-server)",
+        NOT_STARTED: "start one with make check STEP=N, see docs/workshop/README.md",
     }
     notes = []
     for missing, count in sorted(config.stash[DESELECTED].items()):
