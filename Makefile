@@ -14,7 +14,8 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-live test-postgres lint format \
-	test-browser run-django run-flask compare compare-setup bench bench-quick bench-profile clean
+	test-browser run-django run-flask compare compare-setup bench bench-quick bench-profile clean \
+	check solutions break-it
 
 help:
 	@echo "make test           set up .venv and run every test (both apps' unit tests, shared suite)"
@@ -27,6 +28,9 @@ help:
 	@echo "make bench          both apps and a plain-WSGI ceiling under gunicorn and wrk (build/bench.json)"
 	@echo "make compare        measure both apps and print the report (build/compare.*)"
 	@echo "make compare-setup  the same, with each app's setup run from scratch and timed"
+	@echo "make check STEP=N   the workshop: exercise N's checkpoint on both apps (APP=django|flask: one)"
+	@echo "make solutions      the workshop: each solution applied in order passes its checkpoint"
+	@echo "make break-it       the workshop: each deliberate mistake on each app, caught by the suite"
 
 venv: $(STAMP)
 
@@ -44,7 +48,7 @@ test: test-unit test-shared
 test-unit: $(STAMP)
 	cd django_app && $(PY) -m pytest -q -p no:cacheprovider
 	cd flask_app && $(PY) -m pytest -q -p no:cacheprovider
-	$(PY) -m pytest -q -p no:cacheprovider compare/tests
+	$(PY) -m pytest -q -p no:cacheprovider compare/tests workshop/tests
 
 test-shared: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests
@@ -115,6 +119,17 @@ bench-quick: $(STAMP)
 
 bench-profile: $(STAMP)
 	$(PY) -m bench --profile
+
+# The workshop (docs/workshop/): checkpoints, the solutions' check, the break-it drills.
+check: $(STAMP)
+	@test -n "$(STEP)" || { echo "usage: make check STEP=N [APP=django|flask] (docs/workshop/)"; exit 2; }
+	$(PY) -m workshop check $(STEP) $(if $(APP),--app $(APP))
+
+solutions: $(STAMP)
+	$(PY) -m workshop solutions
+
+break-it: $(STAMP)
+	$(PY) -m workshop break-it
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

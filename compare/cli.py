@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from compare import bench, claims, concepts, defaults, deps, loc, report, setup, spec
+from compare import bench, claims, concepts, defaults, deps, loc, report, setup, spec, workshop
 from compare import html as html_report
 from compare.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
@@ -123,6 +123,7 @@ def measure(args: argparse.Namespace, status) -> dict:
         )
     m["spec"] = spec.read_results(spec.spec_rules())
     m["bench"] = bench.load()
+    m["workshop"] = step("workshop", "the workshop's change cost", workshop.measure)
     m["claims"] = claims.settle(m)
     return m
 

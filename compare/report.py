@@ -444,6 +444,71 @@ def claims_section(m: dict) -> Section:
     )
 
 
+def change_cell(change: dict | None) -> str:
+    if not change:
+        return "-"
+    generated = f" ({change['in_migrations']} generated)" if change["in_migrations"] else ""
+    return f"{change['files']} files, +{change['added']}{generated} -{change['removed']}"
+
+
+def workshop_section(m: dict) -> Section:
+    found = m.get("workshop") or {"costs": [], "totals": {}}
+    rows = [
+        [
+            str(entry["exercise"]),
+            entry["title"],
+            change_cell(entry["sides"]["django"]),
+            change_cell(entry["sides"]["flask"]),
+            change_cell(entry["sides"]["tests"]),
+        ]
+        for entry in found["costs"]
+    ]
+    rows.append(["", "all exercises", *(change_cell(found["totals"].get(s)) for s in
+                 ("django", "flask", "tests"))])  # fmt: skip
+    notes = [
+        "Measured from docs/workshop/solutions/*.patch (each applied after the ones before it): "
+        'files touched and lines added/removed per side. "generated" lines are migrations '
+        "the framework's CLI wrote (makemigrations; flask db migrate, then reviewed)."
+    ]
+    solutions = found.get("solutions")
+    if solutions:
+        passed = sum(all(entry["after"].values()) for entry in solutions["exercises"])
+        notes.append(
+            f"make solutions: {passed}/{len(solutions['exercises'])} solutions pass their "
+            f"checkpoint on both apps; whole suite with all of them "
+            f"{'passed' if solutions['suite']['passed'] else 'FAILED'}."
+        )
+    else:
+        notes.append("make solutions has not run here: the checkpoints' results are not shown.")
+    broken = found.get("break_it")
+    if broken:
+        missed = [
+            f"{d['number']:02d}-{d['slug']} on {d['app']}"
+            for d in broken["drills"]
+            if not d["caught"]
+        ]
+        notes.append(
+            f"make break-it: the shared suite caught {broken['caught']}/{broken['total']} "
+            f"deliberate mistakes ({broken['score']:.0%})"
+            + (f"; missed: {', '.join(missed)}" if missed else "")
+            + "."
+        )
+    else:
+        notes.append("make break-it has not run here: its mutation score is not shown.")
+    return Section(
+        "workshop",
+        "8. Workshop: what each exercise cost each side",
+        [
+            Table(
+                "Files and lines changed by each exercise's solution",
+                ["#", "exercise", "Django", "Flask", "shared tests"],
+                rows,
+            )
+        ],
+        notes,
+    )
+
+
 def build_sections(m: dict) -> list[Section]:
     return [
         lines_section(m),
@@ -453,6 +518,7 @@ def build_sections(m: dict) -> list[Section]:
         defaults_section(m),
         concepts_section(m),
         claims_section(m),
+        workshop_section(m),
     ]
 
 

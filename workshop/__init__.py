@@ -1,0 +1,1 @@
+"""The workshop's tooling: checkpoints, the solutions' CI check and the break-it drills."""
