@@ -448,7 +448,8 @@ def change_cell(change: dict | None) -> str:
     if not change:
         return "-"
     generated = f" ({change['in_migrations']} generated)" if change["in_migrations"] else ""
-    return f"{change['files']} files, +{change['added']}{generated} -{change['removed']}"
+    files = f"{change['files']} file{'s' * (change['files'] != 1)}"
+    return f"{files}, +{change['added']}{generated} -{change['removed']}"
 
 
 def workshop_section(m: dict) -> Section:
@@ -463,8 +464,9 @@ def workshop_section(m: dict) -> Section:
         ]
         for entry in found["costs"]
     ]
-    rows.append(["", "all exercises", *(change_cell(found["totals"].get(s)) for s in
-                 ("django", "flask", "tests"))])  # fmt: skip
+    sides = ("django", "flask", "tests")
+    total = [change_cell(found["totals"].get(side)) for side in sides]
+    rows.append(["", "all exercises (a file once per exercise)", *total])
     notes = [
         "Measured from docs/workshop/solutions/*.patch (each applied after the ones before it): "
         'files touched and lines added/removed per side. "generated" lines are migrations '
@@ -555,7 +557,7 @@ def render_terminal(sections: list[Section], console: Console, outputs: list[str
             console.print(rich)
         for note in section.notes:
             console.print(f"[dim]•[/dim] {note}", highlight=False)
-    console.rule("[bold]8. Output")
+    console.rule("[bold]9. Output")
     for path in outputs:
         console.print(f"  {path}")
 
@@ -586,5 +588,5 @@ def render_markdown(sections: list[Section], header: str, outputs: list[str]) ->
             out.append("")
         out += [f"- {note}" for note in section.notes]
         out.append("")
-    out += ["## 8. Output", "", *[f"- `{p}`" for p in outputs], ""]
+    out += ["## 9. Output", "", *[f"- `{p}`" for p in outputs], ""]
     return "\n".join(out)

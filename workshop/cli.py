@@ -112,6 +112,7 @@ def run_pytest(tree: Path, args: list[str], *, show: bool = False) -> Outcome:
     run_id = uuid.uuid4().hex[:8]
     junit = tree / "build" / f"workshop-{run_id}.xml"
     basetemp = tree / "build" / f"tmp-{run_id}"
+    basetemp.parent.mkdir(exist_ok=True)
     command = [*PYTEST, f"--junitxml={junit}", f"--basetemp={basetemp}", *args]
     if show:
         command.append("--tb=short")
@@ -438,7 +439,11 @@ def caught_text(found: Attempt) -> str:
     if not found.caught:
         return "[bold red]SURVIVED" if outcome.code == 0 else f"[red]crash (exit {outcome.code})"
     rules = outcome.failed_rules.get(found.app, [])
-    return f"[green]caught[/] by {len(outcome.failed_tests[found.app])} tests: " + ", ".join(rules)
+    # The rules the drill was written to break first, in bold: are their own tests the catchers?
+    shown = [f"[bold]{rule}[/]" for rule in found.drill.rules if rule in rules]
+    shown += [rule for rule in rules if rule not in found.drill.rules]
+    tests = len(outcome.failed_tests[found.app])
+    return f"[green]caught[/] by {tests} test{'s' * (tests != 1)}: " + ", ".join(shown)
 
 
 def break_it(drill_numbers: list[int], apps: list[str], jobs: int) -> int:
@@ -474,10 +479,16 @@ def break_it(drill_numbers: list[int], apps: list[str], jobs: int) -> int:
     caught = sum(found.caught for found in broken)
     score = caught / len(broken) if broken else 0.0
     seconds = time.perf_counter() - started
-    console.print(
-        f"[bold]Mutation score: {caught}/{len(broken)} = {score:.0%}[/] "
-        f"({len(drills)} drills on {', '.join(apps)}; {seconds:.0f} s)"
-    )
+    if unbroken_ok:
+        console.print(
+            f"[bold]Mutation score: {caught}/{len(broken)} = {score:.0%}[/] "
+            f"({len(drills)} drills on {', '.join(apps)}; {seconds:.0f} s)"
+        )
+    else:  # a suite that fails anyway catches everything, and so proves nothing
+        for found in controls:
+            if found.outcome and found.outcome.code != 0:
+                console.print(found.outcome.output[-4000:])
+        console.print("[bold red]No mutation score: the unbroken apps must pass first.")
     write_json(
         "break-it.json",
         {
@@ -502,6 +513,11 @@ def break_it(drill_numbers: list[int], apps: list[str], jobs: int) -> int:
                     "failed_rules": found.outcome.failed_rules.get(found.app, [])
                     if found.outcome
                     else [],
+                    "caught_by_its_rule": bool(
+                        found.outcome
+                        and set(found.drill.rules)
+                        & set(found.outcome.failed_rules.get(found.app, []))
+                    ),
                 }
                 for found in broken
             ],
