@@ -13,12 +13,14 @@ STAFF_USERNAME ?= admin
 STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
-.PHONY: help venv test test-unit test-shared test-live test-postgres lint format \
+.PHONY: help venv test test-unit test-shared test-servers test-live test-postgres lint format \
 	test-browser run-django run-flask compare compare-setup bench bench-quick bench-profile clean \
 	check solutions break-it
 
 help:
 	@echo "make test           set up .venv and run every test (both apps' unit tests, shared suite)"
+	@echo "make test-shared    the shared suite in-process, against both apps (under a minute)"
+	@echo "make test-servers   the shared tests that start their own gunicorn servers"
 	@echo "make test-live      the shared suite against both apps under gunicorn"
 	@echo "make test-postgres  the shared suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium)"
@@ -43,15 +45,20 @@ $(STAMP): $(REQUIREMENTS)
 		-r django_app/requirements-dev.txt -r flask_app/requirements-dev.txt
 	touch $@
 
-test: test-unit test-shared
+test: test-unit test-shared test-servers
 
 test-unit: $(STAMP)
 	cd django_app && $(PY) -m pytest -q -p no:cacheprovider
 	cd flask_app && $(PY) -m pytest -q -p no:cacheprovider
 	$(PY) -m pytest -q -p no:cacheprovider compare/tests workshop/tests
 
+# The shared suite in two runs: in-process (under a minute), then the tests that start servers of
+# their own (gunicorn with several workers, the real CLI on fresh databases), marked background.
 test-shared: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider tests -m "not background"
+
+test-servers: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests -m background
 
 test-live: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --live

@@ -18,23 +18,17 @@ the stock profile (each app as shipped); `profiles` holds it again beside the le
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import Path
 
-from compare.paths import BUILD
+from compare.paths import BUILD, read_json
 
 BENCH = BUILD / "bench.json"
 
 
 def load(path: Path = BENCH) -> dict | None:
     """Return the bench results, or None when `make bench` has not run."""
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError:
-        return None
+    return read_json(path)
 
 
 def app_figure(bench: dict | None, app: str, *keys: str):

@@ -7,10 +7,9 @@ The results of `make solutions` and `make break-it` are read from build/ when th
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from compare.paths import BUILD
+from compare.paths import BUILD, read_json
 from workshop import manifest
 
 SIDES = ("django", "flask", "tests")
@@ -49,13 +48,7 @@ def totals(costs: list[dict]) -> dict[str, dict[str, int]]:
 
 def last_run(name: str) -> dict | None:
     """Return build/NAME's results (written by `python -m workshop`), or None if never run."""
-    path = BUILD / name
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError:
-        return None
+    return read_json(BUILD / name)
 
 
 def measure() -> dict:
