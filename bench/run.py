@@ -14,10 +14,7 @@ import contextlib
 import json
 import os
 import platform
-import re
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -28,11 +25,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import psutil
 
 from bench import appside, load
+from tests.harness import free_port, stop_process
+from tests.pages import hidden_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -74,8 +74,6 @@ PAGES = [
      "db_bound": False},
 ]  # fmt: skip
 CEILING_PAGES = [PAGES[0]]
-TOKEN = re.compile(r'<input[^>]*name="(?:csrfmiddlewaretoken|csrf_token)"[^>]*>')
-VALUE = re.compile(r'value="([^"]*)"')
 
 
 @dataclass
@@ -135,12 +133,6 @@ def seed(app: str, database: Path) -> None:
 # -- servers ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """One side under gunicorn on a free local port, pinned to CPU 0 when the machine allows."""
 
@@ -190,24 +182,17 @@ class Server:
         return statistics.mean(w.memory_info().rss for w in workers) / 1e6
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def sign_in(server: Server) -> tuple[dict[str, str], str]:
     """Sign in over HTTP; return the cookies and the create form's CSRF token."""
     with httpx.Client(base_url=server.url, timeout=20) as client:
-        form = client.get("/accounts/login/")
-        token = VALUE.search(TOKEN.search(form.text).group(0)).group(1)
-        field = "csrfmiddlewaretoken" if server.app == "django" else "csrf_token"
+        # The CSRF token is the form's hidden input, whatever each framework names it.
+        tokens = hidden_inputs(client.get("/accounts/login/"))
         answer = client.post(
             "/accounts/login/",
-            data={"username": appside.SIGNED_IN, "password": appside.PASSWORD, field: token},
+            data={"username": appside.SIGNED_IN, "password": appside.PASSWORD, **tokens},
             headers={"Origin": server.url},
         )
         if answer.status_code not in (302, 303):
@@ -215,8 +200,7 @@ def sign_in(server: Server) -> tuple[dict[str, str], str]:
         page = client.get("/posts/new/")
         if page.status_code != 200:
             raise RuntimeError(f"{server.app}: the create form answered {page.status_code}")
-        token = VALUE.search(TOKEN.search(page.text).group(0)).group(1)
-        return dict(client.cookies.items()), f"{field}={token}"
+        return dict(client.cookies.items()), urlencode(hidden_inputs(page))
 
 
 def requests_for(server: Server, pages: list[dict]) -> list[load.Request]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,14 +13,9 @@ from pathlib import Path
 import httpx
 
 from compare.paths import APP_DIRS, ROOT
+from tests.harness import free_port, stop_process
 
 ERROR_URL = "/__compare_error__/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def commands(app: str, port: int) -> list[str]:
@@ -99,8 +93,4 @@ def probe(app: str, timeout: float = 30) -> dict:
                 **read_page(answer.text, app),
             }
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop_process(server, signal.SIGTERM, group=True, timeout=10)

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from compare.paths import APP_DIRS, ROOT, SHARED_SPEC
+from tests.harness import free_port, stop_process
 
 SETUP_FILE = SHARED_SPEC / "SETUP.toml"
 # Steps that only change the shell's state: replayed before each later step.
@@ -85,12 +85,6 @@ def summary() -> dict:
             "serve": entry["serve"],
         }
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def clean_env(bin_dir: Path) -> dict[str, str]:
@@ -196,8 +190,4 @@ def serve_until_healthy(
             time.sleep(0.05)
         return status
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_process(server, signal.SIGTERM, group=True, timeout=15)

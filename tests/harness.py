@@ -161,6 +161,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stop_process(
+    process: subprocess.Popen | None,
+    sig: int = signal.SIGINT,  # gunicorn's quick shutdown
+    *,
+    group: bool = False,
+    timeout: float = 15,
+) -> None:
+    """Stop a server with `sig` (its whole process group when `group`); kill it if it lingers."""
+
+    def send(signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # already gone
+            if group:
+                os.killpg(process.pid, signum)
+            else:
+                process.send_signal(signum)
+
+    # A group may outlive its leader (a server's children), so it is signalled regardless.
+    if process is None or (not group and process.poll() is not None):
+        return
+    send(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait(timeout=5)
+
+
 class Server:
     """The app under gunicorn on a free local port, as in production; stopped by `stop()`."""
 
@@ -231,13 +258,7 @@ class Server:
             raise
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 @contextlib.contextmanager

@@ -77,10 +77,21 @@ PASSWORD_RULES = [
 
 
 class RegisterForm(FlaskForm):
-    username = StringField("Username", filters=[normalize_username], validators=USERNAME_RULES)
-    password = PasswordField("Password", validators=[DataRequired(), *PASSWORD_RULES])
+    # The descriptions say the rules up front, as Django's model and password validators do.
+    username = StringField(
+        "Username",
+        description="3 to 30 characters: letters, digits and @ . + - _ only.",
+        filters=[normalize_username],
+        validators=USERNAME_RULES,
+    )
+    password = PasswordField(
+        "Password",
+        description="At least 8 characters, not entirely numeric, and not your username.",
+        validators=[DataRequired(), *PASSWORD_RULES],
+    )
     password2 = PasswordField(
         "Password confirmation",
+        description="Enter the same password as before, for verification.",
         validators=[
             DataRequired(),
             EqualTo("password", message="The two password fields didn't match."),
