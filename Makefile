@@ -23,7 +23,7 @@ help:
 	@echo "make test-servers   the shared tests that start their own gunicorn servers"
 	@echo "make test-live      the shared suite against both apps under gunicorn"
 	@echo "make test-postgres  the shared suite on PostgreSQL (PG_URL=$(PG_URL))"
-	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium)"
+	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium, axe-core)"
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data"
 	@echo "make lint           ruff check and ruff format --check"
@@ -70,12 +70,26 @@ test-postgres: $(STAMP)
 # The real-browser journey (e2e/): Debian's chromium when it is on the PATH, else Playwright's
 # own browser; under CI=true a missing chromium fails the run.
 BROWSER_STAMP := $(VENV)/.installed-browser
+# axe-core from the npm registry, pinned with its hash by e2e/package-lock.json; npm ci installs
+# it into build/axe/, out of the tree. Without npm its checks are skipped; under CI=true, a failure.
+AXE := build/axe/node_modules/axe-core/axe.min.js
 
 $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
 	touch $@
 
-test-browser: $(BROWSER_STAMP)
+# npm ci keeps the package's own file times, older than the lock file: touch, or it runs each time.
+$(AXE): e2e/package.json e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p build/axe && cp e2e/package.json e2e/package-lock.json build/axe/ \
+		&& (cd build/axe && npm ci --ignore-scripts --no-audit --no-fund) && touch $@; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and no npm for axe-core: apt-get install -y nodejs npm" >&2; exit 1; \
+	else \
+		echo "no npm: the axe-core checks are skipped (apt-get install -y nodejs npm)"; \
+	fi
+
+test-browser: $(BROWSER_STAMP) $(AXE)
 	@if command -v chromium >/dev/null 2>&1; then \
 		echo "browser: $$(command -v chromium)"; \
 	elif [ "$$CI" = "true" ]; then \

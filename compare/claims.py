@@ -31,8 +31,30 @@ Verdict = tuple[str, str]
 
 
 def code(m: dict, app: str) -> int:
-    """Return an app's hand-written lines of code (Python, templates, static, config)."""
+    """Return an app's hand-written lines of code (Python, hardening, templates, static, config).
+
+    Hardening (hardening.py, the code kept only to survive hostile input) is in: the app needs
+    it. The evidence text says how much of the total it is (code_text).
+    """
     return m["loc"][app]["hand_written"]["code"]
+
+
+def hardening(m: dict, app: str) -> int:
+    """Return an app's lines of hardening code (0 when it has no hardening.py)."""
+    return m["loc"][app]["kinds"].get("hardening", {}).get("code", 0)
+
+
+def code_text(m: dict) -> str:
+    """Return both apps' hand-written code, with the hardening part named when there is one."""
+    if not any(hardening(m, app) for app in ("django", "flask")):
+        return f"Django {code(m, 'django')}, Flask {code(m, 'flask')} lines"
+    return (
+        ", ".join(
+            f"{app.title()} {code(m, app)} ({hardening(m, app)} of them hardening)"
+            for app in ("django", "flask")
+        )
+        + " lines, hardening included"
+    )
 
 
 def ratio(a: float, b: float) -> float:
@@ -71,10 +93,7 @@ def c1(m: dict) -> Verdict:
     Flask below Django supports the resource part; a contradicted code part decides alone.
     """
     r = ratio(code(m, "flask"), code(m, "django"))
-    text = (
-        f"hand-written code: Django {code(m, 'django')}, Flask {code(m, 'flask')} lines "
-        f"(Flask/Django = {r:.2f}); {memory_text(m)}"
-    )
+    text = f"hand-written code: {code_text(m)} (Flask/Django = {r:.2f}); {memory_text(m)}"
     part = SUPPORTED if r <= 0.6 else CONTRADICTED if r >= 1.0 else MIXED
     memory = {
         app: benchmod.app_figure(m["bench"], app, "memory_per_worker_mb") for app in m["deps"]
@@ -93,10 +112,7 @@ def c2(m: dict) -> Verdict:
     """
     r = ratio(code(m, "django"), code(m, "flask"))
     verdict = SUPPORTED if r <= 0.9 else CONTRADICTED if r >= 1.1 else MIXED
-    return verdict, (
-        f"hand-written code: Django {code(m, 'django')}, Flask {code(m, 'flask')} lines "
-        f"(Django/Flask = {r:.2f})"
-    )
+    return verdict, f"hand-written code: {code_text(m)} (Django/Flask = {r:.2f})"
 
 
 def c3(m: dict) -> Verdict:
@@ -113,7 +129,7 @@ def c3(m: dict) -> Verdict:
         for app in m["deps"]
     }
     return verdict, (
-        f"apps without migrations: Django {code(m, 'django')}, Flask {code(m, 'flask')} lines; "
+        f"apps without migrations or tests: {code_text(m)}; "
         f"the frameworks installed: Django {sizes['django'] / 1e6:.1f} MB, Flask "
         f"{sizes['flask'] / 1e6:.1f} MB (+{m['flask_closure']['size'] / 1e6:.1f} MB of its own "
         "dependencies)"

@@ -12,9 +12,17 @@ from pygount import SourceAnalysis, SourceState
 from pygount.analysis import has_lexer
 from radon.complexity import cc_visit
 
-KINDS = ("python", "templates", "static", "config", "migrations", "tests", "docs")
+KINDS = ("python", "hardening", "templates", "static", "config", "migrations", "tests", "docs")
 # Hand-written kinds; generated migrations and tests are reported apart, never in this total.
-HAND_WRITTEN = ("python", "templates", "static", "config")
+# "hardening" is hand-written too, but kept apart from "python" (ordinary code) so that the
+# report shows what each framework needed to never answer 500 to hostile input.
+HAND_WRITTEN = ("python", "hardening", "templates", "static", "config")
+# Code that exists only to survive hostile input (fuzzers, scanners): each app keeps it in one
+# module named hardening.py (flask_app/app/hardening.py, django_app/config/hardening.py), or in
+# a package named hardening/. Add here, relative to the app folder, any other file that is all
+# hardening and cannot take that name.
+HARDENING_NAME = "hardening"
+HARDENING_PATHS: frozenset[str] = frozenset()
 CONFIG_NAMES = {"pytest.ini", "setup.cfg", "pyproject.toml", "tox.ini", "alembic.ini", "Procfile"}
 CONFIG_SUFFIXES = {".ini", ".cfg", ".toml", ".yaml", ".yml"}
 # Folders that hold what a run makes, when the tree is not a git work tree.
@@ -52,10 +60,19 @@ class AppLines:
             total.add(self.kinds[kind])
         return total
 
+    def ordinary(self) -> Lines:
+        """Return the hand-written lines without hardening: the app's ordinary code."""
+        total = Lines()
+        for kind in HAND_WRITTEN:
+            if kind != "hardening":
+                total.add(self.kinds[kind])
+        return total
+
     def to_json(self) -> dict:
         return {
             "kinds": {k: {**asdict(v), "total": v.total} for k, v in self.kinds.items()},
             "hand_written": asdict(self.hand_written()),
+            "ordinary": asdict(self.ordinary()),
             "files": self.files,
             "complexity": self.complexity,
         }
@@ -70,6 +87,10 @@ def kind_of(path: str) -> str | None:
         return "tests"
     if "migrations" in parts:
         return "migrations"
+    if suffix == ".py" and (
+        path in HARDENING_PATHS or name == f"{HARDENING_NAME}.py" or HARDENING_NAME in parts[:-1]
+    ):
+        return "hardening"
     if "templates" in parts and suffix in {".html", ".txt", ".jinja", ".j2"}:
         return "templates"
     if "static" in parts:
@@ -162,7 +183,10 @@ def complexity(sources: dict[str, str]) -> dict:
 
 
 def count_app(folder: Path) -> AppLines:
-    """Count every file of one app folder by kind, and the complexity of its Python."""
+    """Count every file of one app folder by kind, and the complexity of its Python.
+
+    The complexity covers all the app's hand-written Python: ordinary code and hardening.
+    """
     result = AppLines()
     python_sources = {}
     for path in list_files(folder):
@@ -173,7 +197,7 @@ def count_app(folder: Path) -> AppLines:
         lines = count_text(path, data)
         result.kinds[kind].add(lines)
         result.files[path] = {"kind": kind, **asdict(lines)}
-        if kind == "python":
+        if kind in ("python", "hardening"):
             python_sources[path] = data.decode("utf-8")
     result.complexity = complexity(python_sources)
     return result

@@ -113,7 +113,8 @@ class FlaskAdmin(Admin):
         return self.row(page, title).locator("td.col-status")
 
     def open_edit(self, page, title):
-        self.row(page, title).locator('a[href*="/edit/?"]').click()
+        # The row's pencil icon, and the title where it is a link too: both open the same form.
+        self.row(page, title).locator('a[href*="/edit/?"]').first.click()
         expect(page.locator("form.admin-form")).to_be_visible()
 
 

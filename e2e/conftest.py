@@ -2,7 +2,8 @@
 
 Every test that takes `site` runs once per app (`[django]`, `[flask]`; env APPS=flask for one).
 Debian's `chromium` is used when it is on the PATH, else Playwright's own browser
-(`python -m playwright install chromium`). Screenshots go to build/screenshots/APP/.
+(`python -m playwright install chromium`). Screenshots go to build/screenshots/APP/, the
+phone-width ones beside them with a `-phone` suffix; axe-core's results go to build/axe.json.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from e2e.admin import ADMINS, Admin
+from e2e.axe import AXE_SCRIPT, Audit, Axe, write_report
 from tests.adapters.base import ROOT, Adapter
 from tests.conftest import STAFF, load_adapter
 from tests.harness import Databases, Server, environ_flag
@@ -37,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+DESKTOP = {"width": 1100, "height": 800}
+PHONE = {"width": 390, "height": 844}
 EXPECTED_STATUS = re.compile(r"Failed to load resource: .* status of 40[34] ")
 
 
@@ -52,8 +56,19 @@ class Site:
     screenshots: Path
 
     def screenshot(self, page: Page, name: str) -> None:
-        """Save the whole page as build/screenshots/APP/NAME.png (the same names on both)."""
+        """Save the whole page as build/screenshots/APP/NAME.png, then at phone width."""
         page.screenshot(path=self.screenshots / f"{name}.png", full_page=True)
+        self.phone_screenshot(page, name)
+
+    def phone_screenshot(self, page: Page, name: str) -> None:
+        """Save the same page at 390x844 as NAME-phone.png, then give back the desktop width."""
+        # Beside the desktop ones, so that compare's side-by-side shows them with no change.
+        desktop = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            page.screenshot(path=self.screenshots / f"{name}-phone.png", full_page=True)
+        finally:
+            page.set_viewport_size(desktop)
 
 
 def app_names() -> list[str]:
@@ -117,9 +132,7 @@ def new_page(chromium, site):
     errors: list[str] = []
 
     def open_page() -> Page:
-        context = chromium.new_context(
-            base_url=site.base_url, viewport={"width": 1100, "height": 800}
-        )
+        context = chromium.new_context(base_url=site.base_url, viewport=DESKTOP)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -137,3 +150,23 @@ def new_page(chromium, site):
     for context in contexts:
         context.close()
     assert not errors, "the browser reported errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def axe_results():
+    """Collect every page's axe-core result of the run; write them to build/axe.json at its end."""
+    audits: list[Audit] = []
+    yield audits
+    if audits:
+        write_report(audits)
+
+
+@pytest.fixture
+def axe(site, axe_results) -> Axe:
+    """Return this app's axe-core checker; without axe-core a skip (under CI=true, a failure)."""
+    if not AXE_SCRIPT.is_file():
+        missing = f"no axe-core at {AXE_SCRIPT.relative_to(ROOT)} (make test-browser installs it)"
+        if environ_flag("CI"):
+            pytest.fail(f"CI=true and {missing}")
+        pytest.skip(missing)
+    return Axe(site.name, axe_results)

@@ -65,7 +65,7 @@ def register(page: Page, username: str, password: str = PASSWORD) -> None:
     page.locator('a[href="/accounts/register/"]').click()
     audit(page)
     field(page, "username").fill(username)
-    field(page, "password").fill(password)
+    field(page, "password1").fill(password)
     field(page, "password2").fill(password)
     submit(page)
     expect(flash(page)).to_have_text(f"Welcome, {username}! Your account is ready.")

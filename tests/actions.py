@@ -117,7 +117,7 @@ def register(
 ) -> httpx.Response:  # fmt: skip
     """Submit the sign-up form; return the answer to the POST."""
     url = "/accounts/register/" + (f"?{urlencode({'next': next_path})}" if next_path else "")
-    data = {"username": username, "password": password, "password2": password2 or password}
+    data = {"username": username, "password1": password, "password2": password2 or password}
     return browser.submit(url, {**data, **extra})
 
 

@@ -1,4 +1,4 @@
-"""The admin (Django admin; Flask-Admin), driven through each app's adapter (ADMIN-1 to 11)."""
+"""The admin (Django admin; Flask-Admin), driven through each app's adapter (ADMIN-1 to 12)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from tests import pages
 from tests.actions import (
+    PASSWORD,
     create_post,
     home,
     search_ids,
@@ -224,3 +225,27 @@ def test_admin_list_escapes_user_text(adapter, staff, alice):
     assert f'<script>alert("{tag}")' not in answer.text
     assert "<b>bold</b>" not in answer.text
     assert adapter.admin_post_titles(answer) == [title]
+
+
+@pytest.mark.rule("ADMIN-12")
+def test_staff_who_are_not_superusers_cannot_manage_users(app, adapter, staff):
+    """A staff member who is not a superuser sees the users but cannot create or change one."""
+    username, password, _ = app.make_user("editor")
+    target, _, _ = app.make_user("target")
+    answer = adapter.admin_update_user(staff, adapter.admin_user_id(staff, username), is_staff=True)
+    assert answer.status_code in (302, 303), (answer.status_code, answer.text[:800])
+    editor = app.browser()
+    adapter.admin_login(editor, username, password)
+    assert adapter.admin_user_list(editor).status_code == 200
+    assert adapter.admin_post_titles(adapter.admin_post_list(editor)) is not None
+
+    # The superuser's forms, sent back with the editor's own session and CSRF token.
+    newcomer = f"made{token()}"
+    created = adapter.admin_create_user(editor, newcomer, NEW_PASSWORD, form_from=staff)
+    assert created.status_code in (302, 303, 403), created.status_code
+    assert newcomer not in adapter.admin_user_list(staff).text
+    target_id = adapter.admin_user_id(staff, target)
+    changed = adapter.admin_update_user(editor, target_id, is_staff=True, form_from=staff)
+    assert changed.status_code in (302, 303, 403), changed.status_code
+    promoted = app.signed_in(target, PASSWORD)
+    assert not pages.has_link(promoted.get("/"), "/admin/", cls="admin-link")

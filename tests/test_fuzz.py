@@ -243,7 +243,7 @@ def test_fuzzed_sign_up_form(app, fuzzer, username, password, password2, same):
     visitor = app.browser()
     fields = {
         "username": username,
-        "password": password,
+        "password1": password,
         "password2": password if same else password2,
         **session_tokens(visitor, "/accounts/register/"),
     }

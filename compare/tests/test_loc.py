@@ -86,3 +86,49 @@ def test_complexity_counts_branches(tree):
     complexity = loc.count_app(tree).complexity
     assert complexity["blocks"] == 1
     assert complexity["max"] == {"where": "app/views.py:4", "name": "view", "cc": 2}
+
+
+HARDENING = '''"""Only here to survive hostile input."""
+
+
+def refuse(value):
+    if value is None:
+        return 400
+    return None
+'''  # 7 lines: 1 docstring, 2 blank, 4 code
+
+
+def test_kind_of_puts_hardening_apart_from_ordinary_python():
+    assert loc.kind_of("app/hardening.py") == "hardening"
+    assert loc.kind_of("config/hardening.py") == "hardening"
+    assert loc.kind_of("hardening.py") == "hardening"
+    assert loc.kind_of("app/hardening/paths.py") == "hardening"
+    # Tests of the hardening are tests; a file that merely mentions it is ordinary Python.
+    assert loc.kind_of("tests/test_hardening.py") == "tests"
+    assert loc.kind_of("app/tests/hardening.py") == "tests"
+    assert loc.kind_of("app/hardening_notes.py") == "python"
+    assert "hardening" in loc.KINDS
+    assert "hardening" in loc.HAND_WRITTEN
+
+
+def test_hardening_py_is_counted_as_hardening_not_python_but_hand_written(tree):
+    before = loc.count_app(tree)
+    (tree / "app" / "hardening.py").write_text(HARDENING)
+    counted = loc.count_app(tree)
+    hard = counted.kinds["hardening"]
+    assert (hard.files, hard.code, hard.comment, hard.blank) == (1, 4, 1, 2)
+    # Ordinary Python is what it was; the hand-written total grows by the hardening.
+    assert counted.kinds["python"] == before.kinds["python"]
+    assert counted.hand_written().code == before.hand_written().code + 4
+    assert counted.ordinary() == before.hand_written()
+    assert counted.files["app/hardening.py"]["kind"] == "hardening"
+    assert counted.complexity["blocks"] == before.complexity["blocks"] + 1
+    as_json = counted.to_json()
+    assert as_json["kinds"]["hardening"]["code"] == 4
+    assert as_json["hand_written"]["code"] - as_json["ordinary"]["code"] == 4
+
+
+def test_an_app_without_hardening_has_an_empty_hardening_kind(tree):
+    counted = loc.count_app(tree)
+    assert counted.kinds["hardening"] == loc.Lines()
+    assert counted.ordinary() == counted.hand_written()

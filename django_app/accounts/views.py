@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from .forms import LoginForm, RegistrationForm
 
 
-@sensitive_post_parameters("password", "password2")
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     """Create an account, sign its owner in and send them on to `next`."""

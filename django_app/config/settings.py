@@ -55,7 +55,7 @@ MIDDLEWARE = [
     # a body too large (request_size_limit) carry the site's headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.middleware.request_size_limit",
+    "config.hardening.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,7 +140,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # so a form posted from another site is refused even with a valid token. CSRF_TRUSTED_ORIGINS is
 # needed only if a proxy in front changes the Host header the app sees.
 
-# Request bodies over 2.5 MB (Django's default, stated) answer 400; config.middleware extends the
+# Request bodies over 2.5 MB (Django's default, stated) answer 400; config.hardening extends the
 # limit to file uploads, which Django does not count.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -186,8 +186,8 @@ AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_FAILURE_WINDOW",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Usernames sign in ignoring case, so "ALICE" and "alice" share one count.
 AXES_USERNAME_CALLABLE = "accounts.throttling.username"
-# The 429 page, rendered with the site's layout.
-AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# The 429 page, rendered with the site's layout (axes answers 429 by default).
+AXES_LOCKOUT_TEMPLATE = "429.html"
 # Attempts refused while locked out do not push the end of the lockout further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False

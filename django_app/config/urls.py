@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health
 
 admin.site.site_header = "Posts administration"
 admin.site.site_title = "Posts admin"
@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -2,12 +2,11 @@
 
 import os
 from datetime import UTC, datetime
-from time import time
 
 from flask import Flask, render_template
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, security
+from app import cli, hardening, security
 from app.config import Config
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -37,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The proxy passes the Host header on as it came, so X-Forwarded-Host is not used.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
+    hardening.init_app(app)
     security.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db)
@@ -90,12 +90,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        headers = {}
-        if limiter.current_limit is not None:
-            headers["Retry-After"] = str(max(1, limiter.current_limit.reset_at - int(time())))
-        return render_template("429.html"), 429, headers
+        # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED).
+        return render_template("429.html"), 429
 
     @app.errorhandler(500)
     def server_error(error):
-        # Stands alone: the database may be what failed.
+        # Stands alone: the database may be what failed. After a failed statement PostgreSQL
+        # refuses every other one until a rollback, and rendering loads the signed-in user.
+        db.session.rollback()
         return render_template("500.html"), 500

@@ -1,43 +1,29 @@
-"""The staff admin (Flask-Admin): posts and users, closed to everyone but staff.
+"""The staff admin (Flask-Admin): posts for all staff, users for superusers only.
 
 Django's admin comes with its own login, permissions and CSRF protection. Flask-Admin comes
 open: every view below, the index included, has to say who may use it, and its forms rely on
-the app's CSRFProtect (each form carries the token as a hidden `csrf_token`).
+the app's CSRFProtect (each form carries the token as a hidden `csrf_token`). The templates in
+templates/admin/ add a way back to the site, a sign-out button and a home page.
 """
 
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request
-from flask_admin import Admin, AdminIndexView
+from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
-from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user, login_url
-from sqlalchemy import select, update
+from markupsafe import Markup, escape
+from sqlalchemy import func, select, update
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.accounts.forms import (
-    PASSWORD_RULES,
-    USERNAME_RULES,
-    no_null_characters,
-    normalize_username,
-)
+from app.accounts.forms import PASSWORD_RULES, USERNAME_RULES, normalize_username
 from app.extensions import db
-from app.models import DRAFT, MAX_ID, PUBLISHED, STATUS_CHOICES, Post, User
+from app.hardening import ChoiceFilter, HardenedModelView, IdFilter, no_null_characters, row_ids
+from app.models import DRAFT, PUBLISHED, STATUS_CHOICES, Post, User
 from app.posts.forms import strip
-
-
-def parse_id(value) -> int | None:
-    """Return a row id from a request value, or None for anything no row can have."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
 
 
 class StaffOnly:
@@ -53,12 +39,17 @@ class StaffOnly:
 
 
 class StaffIndexView(StaffOnly, AdminIndexView):
-    pass
+    @expose("/")
+    def index(self):
+        """Show what there is to manage, with counts."""
+        posts, drafts = db.session.execute(
+            select(func.count(Post.id), func.count(Post.id).filter(Post.status == DRAFT))
+        ).one()
+        users = db.session.scalar(select(func.count(User.id)))
+        return self.render("admin/index.html", posts=posts, drafts=drafts, users=users)
 
 
-class StaffModelView(StaffOnly, ModelView):
-    """A model view that is staff-only and answers bad ids and page numbers without a 500."""
-
+class StaffModelView(StaffOnly, HardenedModelView):
     page_size = 25
     column_type_formatters = {
         **DEFAULT_FORMATTERS,
@@ -66,46 +57,6 @@ class StaffModelView(StaffOnly, ModelView):
     }
     # Readable filter arguments in the URL (flt0_status_equals=draft) instead of indexes.
     named_filter_urls = True
-
-    def get_one(self, id):
-        pk = parse_id(id)
-        return None if pk is None else db.session.get(self.model, pk)
-
-    def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):
-        if page and not 0 <= page <= MAX_ID:
-            page = 0
-        if search:
-            search = search.replace("\x00", "")
-        return super().get_list(page, sort_column, sort_desc, search, filters, *args, **kwargs)
-
-    @action(
-        "delete",
-        lazy_gettext("Delete"),
-        lazy_gettext("Are you sure you want to delete selected records?"),
-    )
-    def action_delete(self, ids):
-        # Flask-Admin passes the ids on as strings; PostgreSQL will not compare
-        # "integer IN (varchar, ...)" under SQLAlchemy 2.1, so hand it whole numbers.
-        return super().action_delete([pk for pk in map(parse_id, ids) if pk is not None])
-
-
-class ChoiceFilter(FilterEqual):
-    """Equality filter that accepts only its listed options."""
-
-    def clean(self, value):
-        if value not in dict(self.get_options(None) or ()):
-            raise ValueError(value)
-        return value
-
-
-class IdFilter(FilterEqual):
-    """Equality filter on a foreign key, offering the rows it points to."""
-
-    def clean(self, value):
-        pk = parse_id(value)
-        if pk is None:
-            raise ValueError(value)
-        return pk
 
 
 class UserOptions:
@@ -120,8 +71,17 @@ class UserOptions:
         return iter([(str(user.id), user.username) for user in users])
 
 
+def title_link(view, context, post, name) -> Markup:
+    """Show a post's title as a link to its edit page."""
+    return Markup('<a href="{}">{}</a>').format(
+        view.get_url(".edit_view", id=post.id), escape(post.title)
+    )
+
+
 class PostView(StaffModelView):
     column_list = ["title", "author", "status", "created"]
+    column_choices = {"status": STATUS_CHOICES}  # "Draft", not "draft"
+    column_formatters = {"title": title_link}
     column_searchable_list = ["title", "body"]
     column_filters = [
         ChoiceFilter(Post.status, "Status", options=STATUS_CHOICES),
@@ -139,6 +99,7 @@ class PostView(StaffModelView):
             "validators": [DataRequired(), no_null_characters, Length(max=10000)],
         },
     }
+    form_widget_args = {"body": {"rows": 12}}
 
     @action("publish", "Publish", "Publish the selected posts?")
     def action_publish(self, ids):
@@ -149,23 +110,30 @@ class PostView(StaffModelView):
         self._set_status(ids, DRAFT)
 
     def _set_status(self, ids, status: str) -> None:
-        pks = [pk for pk in map(parse_id, ids) if pk is not None]
         result = db.session.execute(
-            update(Post).where(Post.id.in_(pks)).values(status=status, updated=datetime.now(UTC))
+            update(Post)
+            .where(Post.id.in_(row_ids(ids)))
+            .values(status=status, updated=datetime.now(UTC))
         )
         db.session.commit()
         flash(f"{result.rowcount} post(s) marked {status}.", "success")
 
 
 class UserView(StaffModelView):
-    column_list = ["username", "is_staff", "is_active", "date_joined"]
+    column_list = ["username", "is_active", "is_staff", "is_superuser", "date_joined"]
+    column_labels = {
+        "is_active": "Active",
+        "is_staff": "Staff",
+        "is_superuser": "Superuser",
+        "date_joined": "Joined",
+    }
     column_searchable_list = ["username"]
     column_filters = ["is_staff", "is_active"]
     column_sortable_list = ["username", "date_joined"]
     column_default_sort = "username"
 
     # Never the hash or the session token: the password is set through the field below.
-    form_columns = ["username", "password", "is_active", "is_staff"]
+    form_columns = ["username", "password", "is_active", "is_staff", "is_superuser"]
     form_args = {"username": {"filters": [normalize_username], "validators": USERNAME_RULES}}
     form_extra_fields = {
         "password": PasswordField(
@@ -175,8 +143,16 @@ class UserView(StaffModelView):
         )
     }
 
+    # Least privilege, as in Django, where staff have no user permissions unless granted:
+    # other staff see the list, and Flask-Admin sends them back to it from any form.
+    @property
+    def can_create(self) -> bool:
+        return current_user.is_superuser
+
+    can_edit = can_delete = can_create
+
     def get_create_form(self):
-        """A new user needs a password."""
+        """Require a password for a new user."""
         form_class = super().get_create_form()
         form_class.password = PasswordField(
             "Password", validators=[DataRequired(), *PASSWORD_RULES]
@@ -191,7 +167,7 @@ class UserView(StaffModelView):
 admin = Admin(
     name="Posts admin",
     index_view=StaffIndexView(),
-    theme=Bootstrap4Theme(swatch="default"),
+    theme=Bootstrap4Theme(swatch="default", base_template="admin/posts_base.html"),
 )
 admin.add_view(PostView(Post, db, name="Posts"))
 admin.add_view(UserView(User, db, name="Users"))

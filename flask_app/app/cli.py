@@ -1,4 +1,4 @@
-"""Commands for `flask --app app ...`: create a staff user, load demo data."""
+"""Commands for `flask --app app ...`: create a superuser, load demo data."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,10 +8,192 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import DRAFT, PUBLISHED, Post, User
+from app.models import Post, User
 
 DEMO_PASSWORD = "demo-pass-2026"
-DEMO_POST_COUNT = 25
+DEMO_USERNAMES = ("alice", "bob")
+# The demo posts, oldest first: (author, title, body, status). One a day, the newest an hour
+# ago; every fifth a draft, so the 20 published posts make two pages of the home page. The
+# Django and Flask apps load exactly these (tests/test_twins.py compares them).
+DEMO_POSTS = (
+    (
+        "alice",
+        "Hello, world",
+        "This is the first post on this site.\n\n"
+        "I will write here about building small web apps: what worked, what surprised me, "
+        "and what I would do again.",
+        "published",
+    ),
+    (
+        "bob",
+        "Getting started with a small app",
+        "Start with one page that lists things and one that shows a thing.\n\n"
+        "Everything else (forms, accounts, the admin) can wait until those two work.",
+        "published",
+    ),
+    (
+        "alice",
+        "Templates: keep the logic out",
+        "A template should decide how things look, not what they are.\n\n"
+        "When a template needs a loop inside a condition inside a loop, the view has not "
+        "done its job.",
+        "published",
+    ),
+    (
+        "bob",
+        "Forms that explain their errors",
+        "A refused form should come back with what was typed and a sentence under each "
+        "field that went wrong.\n\nNobody likes to type a long post twice.",
+        "published",
+    ),
+    (
+        "alice",
+        "Notes on the ORM",
+        "Half-written: select only what the page shows, and count the queries a page makes.\n\n"
+        "To do: an example with a list and its authors.",
+        "draft",
+    ),
+    (
+        "bob",
+        "Migrations are part of the code",
+        "A migration is reviewed, tested and deployed like any other change.\n\n"
+        "Run them on a copy of the real data before you run them on the real data.",
+        "published",
+    ),
+    (
+        "alice",
+        "Sessions and cookies, briefly",
+        "The cookie holds a key; the server keeps what it means.\n\n"
+        "Mark it HttpOnly and SameSite=Lax, and give it a new value when someone signs in.",
+        "published",
+    ),
+    (
+        "bob",
+        "Writing the first test",
+        "The first test is the hardest: it has to set up everything the others will reuse.\n\n"
+        "Make it read the page the way a visitor does.",
+        "published",
+    ),
+    (
+        "alice",
+        "What a 404 page should say",
+        "That there is nothing here, in plain words, and a way back to the start.\n\n"
+        "It should look like the rest of the site, too.",
+        "published",
+    ),
+    (
+        "bob",
+        "A deployment checklist",
+        "Draft list: a secret key from the environment, debug off, HTTPS only, a health "
+        "check, backups.\n\nWhat else belongs here?",
+        "draft",
+    ),
+    (
+        "alice",
+        "Static files in production",
+        "Give each file a name that changes when its content does, then let browsers keep "
+        "it for a year.\n\nThe stylesheet of this site is a few kilobytes; that helps as well.",
+        "published",
+    ),
+    (
+        "bob",
+        "A tour of the admin",
+        "The admin is for the people who run the site, not for its visitors.\n\n"
+        "Search, filters and a bulk action cover most of what they need.",
+        "published",
+    ),
+    (
+        "alice",
+        "Escaping by default",
+        "Whatever a user typed is shown as text, never as markup.\n\n"
+        "A <script> tag typed into a post appears exactly like that: as harmless text.",
+        "published",
+    ),
+    (
+        "bob",
+        "CSRF tokens, explained",
+        "Another site can make your browser send a form to this one, cookies included.\n\n"
+        "A token that only this site's pages know is what tells the two apart.",
+        "published",
+    ),
+    (
+        "alice",
+        "Caching, and when not to",
+        "Notes for later: cache what is expensive and rarely changes; never cache a page "
+        "that shows who is signed in.",
+        "draft",
+    ),
+    (
+        "bob",
+        "Paginating a list",
+        "Ten posts a page, links to the next and previous pages, and a 404 for a page "
+        "that does not exist.\n\nKeep the search in the links.",
+        "published",
+    ),
+    (
+        "alice",
+        "Searching titles and bodies",
+        "A simple search goes a long way: a case-insensitive match on the title or the "
+        "body.\n\nFull-text search can come when someone asks for it.",
+        "published",
+    ),
+    (
+        "bob",
+        "Passwords are hashed, slowly",
+        "A password hash should be slow on purpose and salted, so that a stolen table is "
+        "of little use.\n\nSigning in takes a fraction of a second longer; that is the point.",
+        "published",
+    ),
+    (
+        "alice",
+        "Health checks for the load balancer",
+        'One URL that answers "ok" when the app and its database do.\n\n'
+        "Keep it cheap: it is called every few seconds.",
+        "published",
+    ),
+    (
+        "bob",
+        "Signals or plain function calls?",
+        "Undecided. Signals keep apps apart; a plain call is easier to follow.\n\n"
+        "Leaning towards the plain call.",
+        "draft",
+    ),
+    (
+        "alice",
+        "Logging what matters",
+        "Log what you would need at three in the morning: what failed, for which request, "
+        "and why.\n\nNever log a password or a session key.",
+        "published",
+    ),
+    (
+        "bob",
+        "Time zones: store UTC",
+        "Store every time in UTC and convert it only when you show it.\n\n"
+        "Daylight saving time will thank you twice a year.",
+        "published",
+    ),
+    (
+        "alice",
+        "Accessible forms",
+        "Every field has a label, help text is linked to its field, and errors say what to "
+        "do.\n\nThen try the whole form with the keyboard alone.",
+        "published",
+    ),
+    (
+        "bob",
+        "Settings from the environment",
+        "The same code runs on a laptop and in production; only the environment "
+        "differs.\n\nA missing secret key should stop the app, not fall back to a default.",
+        "published",
+    ),
+    (
+        "alice",
+        "What I would do again",
+        "Write the spec first, test it from the outside, and keep the two apps side by "
+        "side.\n\nMore soon.",
+        "draft",
+    ),
+)
 
 
 def find_user(username: str) -> User | None:
@@ -19,7 +201,7 @@ def find_user(username: str) -> User | None:
 
 
 @click.command("create-admin")
-@click.option("--username", required=True, help="The staff user's name.")
+@click.option("--username", required=True, help="The superuser's name.")
 @click.option(
     "--password",
     envvar="ADMIN_PASSWORD",
@@ -27,7 +209,10 @@ def find_user(username: str) -> User | None:
 )
 @with_appcontext
 def create_admin(username: str, password: str | None) -> None:
-    """Create an active staff user, or make an existing user staff with a new password."""
+    """Create an active superuser, or make an existing user one with a new password.
+
+    A superuser is staff who also manages users, as Django's createsuperuser makes.
+    """
     if not password:
         raise click.UsageError("Give a password with --password or the ADMIN_PASSWORD variable.")
     user = find_user(username)
@@ -36,53 +221,47 @@ def create_admin(username: str, password: str | None) -> None:
         user = User(username=username)
         db.session.add(user)
     user.is_staff = True
+    user.is_superuser = True
     user.is_active = True
     user.set_password(password)
     db.session.commit()
     if created:
-        click.echo(f"Created staff user {user.username}.")
+        click.echo(f"Created superuser {user.username}.")
     else:
-        click.echo(f"User {user.username} already existed: made staff, password changed.")
+        click.echo(f"User {user.username} already existed: made superuser, password changed.")
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Load demo users and posts (safe to run again: nothing is duplicated)."""
-    authors = []
-    for username in ("alice", "bob"):
+    """Load demo users (alice, bob) and 25 posts, some drafts. Safe to run again."""
+    users = {}
+    for username in DEMO_USERNAMES:
         user = find_user(username)
         if user is None:
             user = User(username=username)
             user.set_password(DEMO_PASSWORD)
             db.session.add(user)
-        authors.append(user)
+        users[username] = user
     db.session.flush()
 
-    start = datetime.now(UTC) - timedelta(days=DEMO_POST_COUNT)
+    now = datetime.now(UTC)
     added = 0
-    for number in range(1, DEMO_POST_COUNT + 1):
-        title = f"Demo post {number}"
-        author = authors[number % 2]
+    for number, (username, title, body, status) in enumerate(DEMO_POSTS, start=1):
+        author = users[username]
         exists = db.session.scalar(
             select(Post.id).where(Post.title == title, Post.author_id == author.id)
         )
         if exists is None:
+            created = now - timedelta(days=len(DEMO_POSTS) - number, hours=1)
             db.session.add(
-                Post(
-                    title=title,
-                    body=f"This is demo post number {number}.\nIt has two lines.",
-                    # Every fifth post is a draft, so each author has some.
-                    status=DRAFT if number % 5 == 0 else PUBLISHED,
-                    author=author,
-                    created=start + timedelta(days=number),
-                )
+                Post(title=title, body=body, status=status, author=author, created=created)
             )
             added += 1
     db.session.commit()
     click.echo(f"Demo data ready ({added} posts added). Sign in as:")
-    for user in authors:
-        click.echo(f"  {user.username} / {DEMO_PASSWORD}")
+    for username in DEMO_USERNAMES:
+        click.echo(f"  {username} / {DEMO_PASSWORD}")
 
 
 def init_app(app: Flask) -> None:

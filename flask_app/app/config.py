@@ -59,6 +59,8 @@ class Config:
     # seconds, so "5 failures within 15 minutes" holds across any 15 minutes (a fixed window
     # would let 4 failures at the end of one window and 4 at the start of the next through).
     RATELIMIT_STRATEGY = "moving-window"
+    # Retry-After (and X-RateLimit-*) on the sign-in form's answers, the 429 included.
+    RATELIMIT_HEADERS_ENABLED = True
 
     def __init__(self, instance_path: str, environ: dict[str, str] | None = None) -> None:
         environ = os.environ if environ is None else environ

@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -31,6 +32,9 @@ db = SQLAlchemy(model_class=Base)
 # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
+# Security headers and HTTPS. Talisman keeps its options on this object, not per app: one app
+# per process (as under gunicorn), or apps built one after another (as in the tests).
+talisman = Talisman()
 # No default limits: only the views that say so are limited (the sign-in form's failures).
 limiter = Limiter(key_func=get_remote_address)
 

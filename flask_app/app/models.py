@@ -13,9 +13,6 @@ from app.extensions import db, login_manager
 DRAFT = "draft"
 PUBLISHED = "published"
 STATUS_CHOICES = [(DRAFT, "Draft"), (PUBLISHED, "Published")]
-# Ids are 32-bit integer columns; a bigger number would overflow the database driver (a 500),
-# so callers treat it as "no such row" before asking.
-MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -34,6 +31,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_staff: Mapped[bool] = mapped_column(default=False)
+    # Staff manage posts; only superusers also manage users (Django's is_superuser).
+    is_superuser: Mapped[bool] = mapped_column(default=False)
     date_joined: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Flask-Login keeps this in the session cookie instead of the id ("alternative token"):
     # changing it signs out every cookie that holds the old one.

@@ -23,9 +23,19 @@ ADMIN_URLS = [
 
 @pytest.fixture
 def staff(app, make_user):
-    make_user("boss", is_staff=True)
+    """A superuser: staff who also manage users, as `flask create-admin` makes."""
+    make_user("boss", is_staff=True, is_superuser=True)
     client = app.test_client()
     login(client, "boss")
+    return client
+
+
+@pytest.fixture
+def editor(app, make_user):
+    """Staff who are not superusers: they manage posts, not users."""
+    make_user("editor", is_staff=True)
+    client = app.test_client()
+    login(client, "editor")
     return client
 
 
@@ -139,3 +149,60 @@ def test_admin_forms_need_the_csrf_token(database, make_user, app):
     assert client.post("/admin/post/new/", data=data).status_code == 400
     response = client.post("/admin/post/new/", data={**data, "csrf_token": csrf_token(create)})
     assert response.status_code == 302
+
+
+def test_staff_who_are_not_superusers_see_users_but_cannot_create_or_change_them(
+    editor, app, alice
+):
+    page = editor.get("/admin/user/")
+    assert page.status_code == 200
+    assert "alice" in page.get_data(as_text=True)
+    assert 'href="/admin/user/new/' not in page.get_data(as_text=True)
+    assert 'href="/admin/user/edit/' not in page.get_data(as_text=True)
+
+    response = editor.post(
+        "/admin/user/new/", data={"username": "carol", "password": "carol-pass-1", "is_staff": "y"}
+    )
+    assert response.status_code == 302
+    response = editor.post(
+        f"/admin/user/edit/?id={alice}",
+        data={"username": "alice", "password": "new-pass-123", "is_staff": "y", "is_active": "y"},
+    )
+    assert response.status_code == 302
+    assert editor.post("/admin/user/delete/", data={"id": str(alice)}).status_code == 302
+    editor.post("/admin/user/action/", data={"action": "delete", "rowid": [str(alice)]})
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.username == "carol")) is None
+        user = db.session.get(User, alice)
+        assert user is not None
+        assert not user.is_staff
+        assert not user.check_password("new-pass-123")
+
+
+def test_staff_who_are_not_superusers_still_manage_every_post(editor, app, alice, make_post):
+    post = make_post(alice, "Alice's", status=DRAFT)
+    assert editor.get(f"/admin/post/edit/?id={post}").status_code == 200
+    editor.post("/admin/post/action/", data={"action": "publish", "rowid": [str(post)]})
+    with app.app_context():
+        assert db.session.get(Post, post).status == PUBLISHED
+
+
+def test_the_admin_leads_back_to_the_site_and_signs_out(staff, alice, make_post):
+    make_post(alice, "<i>Loud</i>", status=DRAFT)
+    home = staff.get("/admin/").get_data(as_text=True)
+    assert '<html lang="en">' in home
+    assert 'href="/">View site</a>' in home
+    assert '<form class="form-inline" method="post" action="/accounts/logout/">' in home
+    assert 'href="/admin/post/"' in home
+    assert 'href="/admin/user/"' in home
+    assert "1 draft" in home
+
+    posts = staff.get("/admin/post/").get_data(as_text=True)
+    assert re.findall(r'<td class="col-status">\s*(\w+)\s*</td>', posts) == ["Draft"]
+    assert re.search(r'<a href="/admin/post/edit/\?id=\d+">&lt;i&gt;Loud&lt;/i&gt;</a>', posts)
+    form = staff.get("/admin/post/new/").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*rows="12"', form)
+
+    signed_out = staff.post("/accounts/logout/", follow_redirects=True)
+    assert "You have been signed out." in signed_out.get_data(as_text=True)
+    assert staff.get("/admin/").status_code == 302

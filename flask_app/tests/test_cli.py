@@ -2,15 +2,16 @@ from app.extensions import db
 from app.models import DRAFT, Post, User
 
 
-def test_create_admin_creates_an_active_staff_user(app):
+def test_create_admin_creates_an_active_superuser(app):
     result = app.test_cli_runner().invoke(
         args=["create-admin", "--username", "boss"], env={"ADMIN_PASSWORD": "boss-pass-123"}
     )
     assert result.exit_code == 0, result.output
-    assert "Created staff user boss." in result.output
+    assert "Created superuser boss." in result.output
     with app.app_context():
         user = db.session.scalar(db.select(User))
         assert user.is_staff
+        assert user.is_superuser
         assert user.is_active
         assert user.check_password("boss-pass-123")
 
@@ -24,6 +25,7 @@ def test_create_admin_promotes_an_existing_user(app, alice):
     with app.app_context():
         user = db.session.get(User, alice)
         assert user.is_staff
+        assert user.is_superuser
         assert user.check_password("new-pass-123")
 
 

@@ -149,8 +149,11 @@ def test_the_admin_has_no_content_security_policy(client, make_user):
 
 
 def test_public_templates_have_no_inline_script_or_style():
+    # Not the admin's (templates/admin/), which has no CSP: Flask-Admin's pages need scripts.
     templates = Path(__file__).resolve().parents[1] / "app" / "templates"
     for path in templates.rglob("*.html"):
+        if path.parent.name == "admin":
+            continue
         text = path.read_text(encoding="utf-8")
         assert "<script" not in text, path
         assert "<style" not in text, path

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.browser import Browser
+from tests import pages
+from tests.browser import Browser, html, token_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,8 +124,14 @@ class Adapter:
         """GET the admin's user list."""
         raise NotImplementedError
 
-    def admin_create_user(self, browser: Browser, username: str, password: str) -> httpx.Response:
-        """Create a user with a password in the admin; return the POST's answer."""
+    def admin_create_user(
+        self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None
+    ) -> httpx.Response:
+        """Create a user with a password in the admin; return the POST's answer.
+
+        With `form_from`, `browser` posts the form as that other user's page shows it (see
+        `submit_form`).
+        """
         raise NotImplementedError
 
     def admin_update_user(
@@ -134,9 +141,33 @@ class Adapter:
         *,
         is_active: bool | None = None,
         is_staff: bool | None = None,
+        form_from: Browser | None = None,
     ) -> httpx.Response:
         """Set a user's active or staff flag in the admin's user form; return the POST's answer."""
         raise NotImplementedError
+
+    def submit_form(
+        self,
+        browser: Browser,
+        url: str,
+        data: dict,
+        *,
+        form: str,
+        drop: tuple[str, ...] = (),
+        form_from: Browser | None = None,
+    ) -> httpx.Response:
+        """Post the form at `url` as `browser`, or as `form_from` shows it (ADMIN-12).
+
+        A form the admin would not show `browser` is taken from `form_from`'s page and sent back
+        with `browser`'s own session and CSRF token, as a user who copied it would.
+        """
+        if form_from is None:
+            return browser.submit(url, data, form=form, drop=drop)
+        own_page = browser.get("/accounts/login/")
+        own_form = html(own_page).select_one("form[method=post]:not(.logout)")
+        hidden = pages.hidden_inputs(own_page)
+        tokens = {name: hidden[name] for name in token_inputs(own_form)}
+        return browser.submit(form_from.get(url), {**data, **tokens}, form=form, drop=drop)
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):

@@ -208,8 +208,11 @@ class DjangoAdapter(Adapter):
     def admin_user_list(self, browser: Browser) -> httpx.Response:
         return browser.get("/admin/accounts/user/")
 
-    def admin_create_user(self, browser: Browser, username: str, password: str) -> httpx.Response:
-        return browser.submit(
+    def admin_create_user(
+        self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None
+    ) -> httpx.Response:
+        return self.submit_form(
+            browser,
             "/admin/accounts/user/add/",
             {
                 "username": username,
@@ -218,6 +221,7 @@ class DjangoAdapter(Adapter):
                 "password2": password,
             },
             form="#user_form",
+            form_from=form_from,
         )
 
     def admin_update_user(
@@ -227,6 +231,7 @@ class DjangoAdapter(Adapter):
         *,
         is_active: bool | None = None,
         is_staff: bool | None = None,
+        form_from: Browser | None = None,
     ) -> httpx.Response:
         checked, unchecked = {}, []
         for name, value in (("is_active", is_active), ("is_staff", is_staff)):
@@ -234,9 +239,11 @@ class DjangoAdapter(Adapter):
                 checked[name] = "on"
             elif value is False:
                 unchecked.append(name)
-        return browser.submit(
+        return self.submit_form(
+            browser,
             f"/admin/accounts/user/{user_id}/change/",
             checked,
             form="#user_form",
             drop=tuple(unchecked),
+            form_from=form_from,
         )

@@ -178,12 +178,16 @@ class FlaskAdapter(Adapter):
     def admin_user_list(self, browser: Browser) -> httpx.Response:
         return browser.get("/admin/user/")
 
-    def admin_create_user(self, browser: Browser, username: str, password: str) -> httpx.Response:
-        return browser.submit(
+    def admin_create_user(
+        self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None
+    ) -> httpx.Response:
+        return self.submit_form(
+            browser,
             "/admin/user/new/",
             {"username": username, "password": password, "is_active": "y"},
             form="form.admin-form",
             drop=("is_staff",),
+            form_from=form_from,
         )
 
     def admin_update_user(
@@ -193,6 +197,7 @@ class FlaskAdapter(Adapter):
         *,
         is_active: bool | None = None,
         is_staff: bool | None = None,
+        form_from: Browser | None = None,
     ) -> httpx.Response:
         # A ticked box sends "y"; an unticked one sends nothing.
         data: dict[str, str] = {}
@@ -202,8 +207,13 @@ class FlaskAdapter(Adapter):
                 data[name] = "y"
             elif value is False:
                 drop.append(name)
-        return browser.submit(
-            f"/admin/user/edit/?id={user_id}", data, form="form.admin-form", drop=tuple(drop)
+        return self.submit_form(
+            browser,
+            f"/admin/user/edit/?id={user_id}",
+            data,
+            form="form.admin-form",
+            drop=tuple(drop),
+            form_from=form_from,
         )
 
     @staticmethod

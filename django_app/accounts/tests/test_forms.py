@@ -9,7 +9,7 @@ def register(username="newcomer", password=GOOD_PASSWORD, password2=None):
     return RegistrationForm(
         {
             "username": username,
-            "password": password,
+            "password1": password,
             "password2": password if password2 is None else password2,
         }
     )
@@ -42,13 +42,14 @@ def test_registration_refuses_a_username_taken_in_another_case(make_user, userna
 
 @pytest.mark.parametrize(
     ("password", "password2", "field"),
+    # Django's UserCreationForm reports the password validators' errors on the confirmation.
     [
-        ("sh0rt-x", None, "password"),  # fewer than 8 characters
-        ("80213957462", None, "password"),  # all digits
-        ("NEWCOMER", None, "password"),  # the username, in another case
-        ("password123", None, "password"),  # a common password
+        ("sh0rt-x", None, "password2"),  # fewer than 8 characters
+        ("80213957462", None, "password2"),  # all digits
+        ("NEWCOMER", None, "password2"),  # the username, in another case
+        ("password123", None, "password2"),  # a common password
         (GOOD_PASSWORD, GOOD_PASSWORD + "x", "password2"),  # the confirmation differs
-        ("", None, "password"),
+        ("", None, "password1"),
     ],
 )
 def test_registration_refuses_bad_passwords(db, password, password2, field):

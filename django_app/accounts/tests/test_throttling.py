@@ -35,8 +35,10 @@ def sign_in(client, username, password, path="/accounts/login/", **extra):
 def fail(client, username, times, **extra):
     for _ in range(times):
         response = sign_in(client, username, WRONG, **extra)
-        assert response.status_code == 200
-        assert "Invalid username or password." in response.content.decode()
+        # Axes refuses the failure that reaches the limit itself (SEC-13 allows either).
+        assert response.status_code in (200, 429)
+        if response.status_code == 200:
+            assert "Invalid username or password." in response.content.decode()
 
 
 def test_five_failures_lock_the_username_out_even_with_the_right_password(client, alice):
@@ -101,8 +103,9 @@ def test_refused_attempts_do_not_extend_the_lockout(client, alice):
 def test_the_admin_sign_in_is_throttled_alike(client, db):
     User.objects.create_user("boss", password=RIGHT, is_staff=True)
     fail_admin = {"path": "/admin/login/"}
-    for _ in range(5):
+    for _ in range(4):
         assert sign_in(client, "boss", WRONG, **fail_admin).status_code == 200
+    assert sign_in(client, "boss", WRONG, **fail_admin).status_code in (200, 429)
     response = sign_in(client, "boss", RIGHT, **fail_admin)
     assert response.status_code == 429
     assert "<h1>Too many attempts</h1>" in response.content.decode()

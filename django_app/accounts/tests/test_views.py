@@ -12,7 +12,7 @@ def flashes(response):
 def test_sign_up_page_has_the_contract_fields(client):
     response = client.get("/accounts/register/")
     assert response.status_code == 200
-    assert list(response.context["form"].fields) == ["username", "password", "password2"]
+    assert list(response.context["form"].fields) == ["username", "password1", "password2"]
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_sign_up_creates_a_plain_user_and_signs_them_in(db, client, next_url, la
         "/accounts/register/",
         {
             "username": "newcomer",
-            "password": "plum-orchard-42",
+            "password1": "plum-orchard-42",
             "password2": "plum-orchard-42",
             "next": next_url,
             "is_staff": "on",  # extra fields are ignored
@@ -52,7 +52,7 @@ def test_sign_up_creates_a_plain_user_and_signs_them_in(db, client, next_url, la
 def test_refused_sign_up_keeps_the_username_and_writes_nothing(db, client):
     response = client.post(
         "/accounts/register/",
-        {"username": "newcomer", "password": "plum-orchard-42", "password2": "different-42"},
+        {"username": "newcomer", "password1": "plum-orchard-42", "password2": "different-42"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["password2"]

@@ -4,35 +4,17 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import (
-    DataRequired,
-    EqualTo,
-    Length,
-    Regexp,
-    StopValidation,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from app.extensions import db
+from app.hardening import no_null_characters
 from app.models import User
-
-INVALID_LOGIN = "Invalid username or password."
-# Checked against when the username is unknown, so that the answer takes as long as a real one.
-DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def normalize_username(value: str | None) -> str | None:
     """Trim a username and fold look-alike Unicode forms together (NFKC), as Django does."""
     return unicodedata.normalize("NFKC", value).strip() if value else value
-
-
-def no_null_characters(form, field) -> None:
-    # PostgreSQL text cannot hold NUL: refuse it as an input error, and stop there, before
-    # any later check sends the value to the database.
-    if field.data and "\x00" in field.data:
-        raise StopValidation("Null characters are not allowed.")
 
 
 def unique_username(form, field) -> None:
@@ -84,7 +66,7 @@ class RegisterForm(FlaskForm):
         filters=[normalize_username],
         validators=USERNAME_RULES,
     )
-    password = PasswordField(
+    password1 = PasswordField(
         "Password",
         description="At least 8 characters, not entirely numeric, and not your username.",
         validators=[DataRequired(), *PASSWORD_RULES],
@@ -94,35 +76,17 @@ class RegisterForm(FlaskForm):
         description="Enter the same password as before, for verification.",
         validators=[
             DataRequired(),
-            EqualTo("password", message="The two password fields didn't match."),
+            EqualTo("password1", message="The two password fields didn't match."),
         ],
     )
     next = HiddenField()
 
 
 class LoginForm(FlaskForm):
+    """The sign-in form; the view checks the credentials."""
+
     username = StringField(
         "Username", filters=[normalize_username], validators=[DataRequired(), no_null_characters]
     )
     password = PasswordField("Password", validators=[DataRequired(), no_null_characters])
     next = HiddenField()
-
-    user: User | None = None
-    # Whether the credentials were checked and refused (what sign-in throttling counts).
-    credentials_refused = False
-
-    def validate(self, extra_validators=None) -> bool:
-        """Check the credentials; a wrong password, unknown or inactive user look the same."""
-        if not super().validate(extra_validators):
-            return False
-        user = db.session.scalar(
-            select(User).where(func.lower(User.username) == func.lower(self.username.data))
-        )
-        if user is None:
-            check_password_hash(DUMMY_HASH, self.password.data)
-        elif user.check_password(self.password.data) and user.is_active:
-            self.user = user
-            return True
-        self.credentials_refused = True
-        self.form_errors.append(INVALID_LOGIN)
-        return False

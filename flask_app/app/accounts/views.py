@@ -1,7 +1,5 @@
 """Sign up, sign in and sign out."""
 
-import hashlib
-
 from flask import (
     Blueprint,
     current_app,
@@ -15,10 +13,13 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.forms import LoginForm, RegisterForm, normalize_username
 from app.extensions import db, limiter
+from app.hardening import clip_key
 from app.models import User
 from app.security import is_safe_next
 
@@ -43,7 +44,7 @@ def register():
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = User(username=form.username.data)
-        user.set_password(form.password.data)
+        user.set_password(form.password1.data)
         db.session.add(user)
         try:
             db.session.commit()
@@ -58,42 +59,59 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+INVALID_LOGIN = "Invalid username or password."
+# Checked against when the username is unknown, so that the answer takes as long as a real one.
+DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user with these credentials (username in any case), else None."""
+    stmt = select(User).where(func.lower(User.username) == func.lower(username))
+    user = db.session.scalar(stmt)
+    if user is None:
+        check_password_hash(DUMMY_HASH, password)
+        return None
+    return user if user.check_password(password) and user.is_active else None
+
+
 def failure_limit() -> str:
     """Return the sign-in throttle as Flask-Limiter reads it ("5 per 900 seconds")."""
     config = current_app.config
     return f"{config['LOGIN_FAILURE_LIMIT']} per {config['LOGIN_FAILURE_WINDOW']} seconds"
 
 
-def username_and_address() -> str:
-    """Count failures per (username in any case, client address), as django-axes does."""
-    username = (normalize_username(request.form.get("username")) or "").lower()
-    # A digest keeps the storage key short and plain whatever the form sent.
-    digest = hashlib.sha256(username.encode()).hexdigest()
-    return f"{get_remote_address()}/{digest}"
+def address_and_username() -> str:
+    """Count failures per client address and username in any case, as django-axes does."""
+    username = normalize_username(request.form.get("username")) or ""
+    return f"{get_remote_address()}/{clip_key(username.lower())}"
 
 
-def sign_in_failed(response) -> bool:
-    return g.get("sign_in_failed", False)
+def credentials_refused(response) -> bool:
+    """Count this request against the limit: the view refused its credentials."""
+    return g.get("credentials_refused", False)
 
 
 @bp.route("/login/", methods=["GET", "POST"])
 @limiter.limit(
     failure_limit,
-    key_func=username_and_address,
+    key_func=address_and_username,
     methods=["POST"],
-    # Flask-Limiter checks the limit before the view runs (so even the right password gets
-    # 429 while locked) and, with deduct_when, counts a request only after it, when the view
-    # says the credentials were refused: successes and incomplete forms cost nothing.
-    deduct_when=sign_in_failed,
+    # Flask-Limiter checks the limit before the view runs (so while locked even the right
+    # password gets 429) and counts the request after it, only if the view refused the
+    # credentials: successes and incomplete forms cost nothing.
+    deduct_when=credentials_refused,
 )
 def login():
     """Sign in with a username (any case) and password."""
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        start_session(form.user)
-        flash(f"Signed in as {form.user.username}.", "success")
-        return redirect_next(form)
-    g.sign_in_failed = form.credentials_refused
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            flash(f"Signed in as {user.username}.", "success")
+            return redirect_next(form)
+        g.credentials_refused = True
+        form.form_errors.append(INVALID_LOGIN)
     return render_template("accounts/login.html", form=form)
 
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.accounts.forms import no_null_characters
+from app.hardening import no_null_characters
 from app.models import DRAFT, STATUS_CHOICES
 
 

@@ -1,3 +1,5 @@
+"""/healthz, for load balancers and container checks."""
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_safe
 @never_cache
 @require_safe
 def healthz(request):
-    """Answer `ok` when the database answers too (for load balancers and uptime checks)."""
+    """Answer "ok" when the app and its database answer."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
