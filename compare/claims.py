@@ -219,7 +219,7 @@ def c6(m: dict) -> Verdict:
         f"{pipeline_provider(m, 'django', 'XFrameOptions')}, "
         f"hash {d.get('password', {}).get('scheme')}. "
         f"Flask: CSRF {pipeline_provider(m, 'flask', 'csrf') or 'none'}, headers "
-        f"{pipeline_provider(m, 'flask', 'set_security_headers') or 'none'}, hash "
+        f"{pipeline_provider(m, 'flask', 'Talisman') or 'none'}, hash "
         f"{f.get('password', {}).get('scheme')}; from Flask's own stack: "
         f"{'; '.join(flask_own) or 'nothing'}"
     )

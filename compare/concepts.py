@@ -124,7 +124,14 @@ def resolve_all(concepts: list[dict], app_dirs: dict[str, Path]) -> list[dict]:
                     sides[app].append(resolve_entry(app_dir, entry))
                 except ConceptError as error:
                     errors.append(f"{concept['name']}: {error}")
-        resolved.append({"name": concept["name"], "kind": concept["kind"], "sides": sides})
+        resolved.append(
+            {
+                "name": concept["name"],
+                "kind": concept["kind"],
+                "lesson": concept.get("lesson"),  # a difference kept on purpose, or None
+                "sides": sides,
+            }
+        )
     if errors:
         raise ConceptError(
             "the concept map points to code that no longer exists:\n  " + "\n  ".join(errors)
@@ -184,7 +191,12 @@ def per_concept(resolved: list[dict], app_dirs: dict[str, Path]) -> list[dict]:
     """Return each concept with its locations and code lines on each side."""
     rows = []
     for concept in resolved:
-        row = {"name": concept["name"], "kind": concept["kind"], "sides": {}}
+        row = {
+            "name": concept["name"],
+            "kind": concept["kind"],
+            "lesson": concept.get("lesson"),
+            "sides": {},
+        }
         for app, app_dir in app_dirs.items():
             locations = concept["sides"][app]
             row["sides"][app] = {

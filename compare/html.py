@@ -44,6 +44,7 @@ caption{text-align:left;font-weight:600;padding:.25rem 0}
 .loc{font:600 .8rem monospace;margin:.5rem 0 .2rem}
 details{margin:.5rem 0} summary{cursor:pointer;font-weight:600}
 .shots img{max-width:100%;border:1px solid #d0d7de}
+.lesson{font-style:italic;color:#57606a} summary .lesson{display:block;font-weight:400}
 """
 
 
@@ -81,7 +82,7 @@ def charts(m: dict) -> list[str]:
             },
         ),
         chart(
-            "Code lines per concept",
+            "Code lines per kind of concept",
             list(m["concept_kinds"]),
             {names[a]: [v[a]["code"] for v in m["concept_kinds"].values()] for a in apps},
             values=False,  # too many bars for labels: the table below has the figures
@@ -152,12 +153,17 @@ def section_html(section: Section) -> str:
         parts.append(f"<table><caption>{html.escape(table.title)}</caption><tr>")
         parts += [f"<th>{html.escape(c)}</th>" for c in table.columns]
         parts.append("</tr>")
-        for row in table.rows:
+        for r, row in enumerate(table.rows):
             parts.append(
                 "<tr>"
                 + "".join(cell(v, i in table.numeric, table.columns[i]) for i, v in enumerate(row))
                 + "</tr>"
             )
+            if r in table.under:
+                parts.append(
+                    f"<tr><td colspan={len(table.columns)} class=lesson>"
+                    f"↳ {html.escape(table.under[r])}</td></tr>"
+                )
         parts.append("</table>")
     if section.notes:
         parts.append(
@@ -180,16 +186,29 @@ def code_view(m: dict) -> str:
     formatter_args = {"noclasses": True, "style": "friendly", "linenos": "inline"}
     parts = ['<h2 id="code">Code side by side, concept by concept</h2>']
     for concept in m["concepts"]:
+        neither = not any(concept["sides"][app]["locations"] for app in APP_DIRS)
+        lines = (
+            "written by neither app"
+            if neither
+            else f"Django {concept['sides']['django']['code']} / "
+            f"Flask {concept['sides']['flask']['code']} lines"
+        )
+        lesson = concept.get("lesson")
         parts.append(
-            f"<details><summary>{html.escape(concept['name'])} ({concept['kind']}) — "
-            f"Django {concept['sides']['django']['code']} / "
-            f"Flask {concept['sides']['flask']['code']} lines</summary><div class=side>"
+            f"<details><summary>{html.escape(concept['name'])} "
+            f"({html.escape(concept['kind'])}) — {lines}"
+            + (f"<span class=lesson>Lesson: {html.escape(lesson)}</span>" if lesson else "")
+            + "</summary><div class=side>"
         )
         for app in ("django", "flask"):
             parts.append(f"<div><h4>{app.title()}</h4>")
             locations = concept["sides"][app]["locations"]
             if not locations:
-                parts.append("<p><em>Nothing written: the framework does it.</em></p>")
+                parts.append(
+                    "<p><em>Nothing written by either app.</em></p>"
+                    if neither
+                    else "<p><em>Nothing written: the framework does it.</em></p>"
+                )
             for loc in locations:
                 location = Location(loc["file"], loc["symbol"], loc["line"], *loc["span"])
                 source = snippet(APP_DIRS[app], location)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -30,6 +31,7 @@ class Table:
     rows: list[list]
     numeric: set[int] = field(default_factory=set)  # right-aligned column indexes
     expand: bool = False  # take the terminal's whole width
+    under: dict[int, str] = field(default_factory=dict)  # a plain line shown under row i
 
 
 @dataclass
@@ -104,8 +106,8 @@ def lines_section(m: dict) -> Section:
         for kind, v in m["concept_kinds"].items()
     ]
     per_concept = Table(
-        "Code lines per concept (the spans of shared_spec/CONCEPTS.toml, no line twice)",
-        ["concept", "Django", "Flask", "Flask - Django"],
+        "Code lines per kind of concept (the spans of shared_spec/CONCEPTS.toml, no line twice)",
+        ["kind of concept", "Django", "Flask", "Flask - Django"],
         concept_rows,
         numeric={1, 2, 3},
     )
@@ -422,8 +424,9 @@ def defaults_section(m: dict) -> Section:
 
 
 def concepts_section(m: dict) -> Section:
-    rows = []
+    rows, under = [], {}
     for c in m["concepts"]:
+        neither = not any(c["sides"][app]["locations"] for app in APPS)
         refs = {}
         for app in ("django", "flask"):
             locs = c["sides"][app]["locations"]
@@ -431,10 +434,9 @@ def concepts_section(m: dict) -> Section:
             per_file: dict[str, list[str]] = {}
             for loc in locs:
                 per_file.setdefault(loc["file"], []).append(str(loc["line"]))
-            refs[app] = (
-                "\n".join(f"{file}:{','.join(lines)}" for file, lines in per_file.items())
-                or "(the framework)"
-            )
+            refs[app] = "\n".join(
+                f"{file}:{','.join(lines)}" for file, lines in per_file.items()
+            ) or ("(written by neither app)" if neither else "(the framework)")
         rows.append(
             [
                 f"{c['name']} ({c['kind']})",
@@ -444,6 +446,8 @@ def concepts_section(m: dict) -> Section:
                 c["sides"]["flask"]["code"],
             ]
         )
+        if c.get("lesson"):
+            under[len(rows) - 1] = f"Lesson: {c['lesson']}"
     return Section(
         "concepts",
         "6. Concept map (shared_spec/CONCEPTS.toml, resolved)",
@@ -454,8 +458,15 @@ def concepts_section(m: dict) -> Section:
                 rows,
                 numeric={2, 4},
                 expand=True,
+                under=under,
             )
         ],
+        [
+            "A lesson, under its concept, names a difference between the frameworks that the "
+            "two apps keep on purpose."
+        ]
+        if under
+        else [],
     )
 
 
@@ -574,25 +585,68 @@ def styled(value, column: str) -> Text | str:
     return text
 
 
+def rich_table(table: Table, rows: list[list], widths: list[int] | None, first: bool) -> RichTable:
+    """Return a rich table of some rows; a later chunk (first=False) continues the first."""
+    rich = RichTable(
+        title=table.title if first else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_lines=False,
+        show_header=first,
+        show_edge=widths is None,
+        expand=table.expand and widths is None,
+    )
+    for i, column in enumerate(table.columns):
+        rich.add_column(
+            column,
+            justify="right" if i in table.numeric else "left",
+            overflow="fold",
+            width=widths[i] if widths else None,
+        )
+    for row in rows:
+        rich.add_row(*[styled(v, table.columns[i]) for i, v in enumerate(row)])
+    return rich
+
+
+def fixed_widths(table: Table, width: int) -> list[int]:
+    """Give numeric columns their content's width and share the rest among the others."""
+    cells = [
+        [table.columns[i], *(str(row[i]) for row in table.rows)] for i in range(len(table.columns))
+    ]
+    widths = [
+        max(len(line) for cell in column for line in cell.split("\n")) if i in table.numeric else 0
+        for i, column in enumerate(cells)
+    ]
+    text = [i for i in range(len(widths)) if i not in table.numeric]
+    free = width - 3 * len(widths) - sum(widths)  # padding and the column gaps
+    for i in text:
+        widths[i] = max(free // len(text), 8)
+    return widths
+
+
+def print_table(table: Table, console: Console) -> None:
+    """Print a table; a line under a row (Table.under) runs the table's whole width."""
+    if not table.under:
+        console.print(rich_table(table, table.rows, None, True))
+        return
+    widths = fixed_widths(table, console.width)
+    console.print()
+    start = 0
+    for r in sorted(table.under):
+        console.print(rich_table(table, table.rows[start : r + 1], widths, start == 0))
+        console.print(Padding(Text(f"↳ {table.under[r]}", style="italic"), (0, 1, 0, 2)))
+        start = r + 1
+    if start < len(table.rows):
+        console.print(rich_table(table, table.rows[start:], widths, False))
+    console.print()
+
+
 def render_terminal(sections: list[Section], console: Console, outputs: list[str]) -> None:
     """Print every section as rich tables, readable in 100 columns."""
     for section in sections:
         console.rule(f"[bold]{section.title}")
         for table in section.tables:
-            rich = RichTable(
-                title=table.title,
-                box=box.SIMPLE_HEAD,
-                title_justify="left",
-                show_lines=False,
-                expand=table.expand,
-            )
-            for i, column in enumerate(table.columns):
-                rich.add_column(
-                    column, justify="right" if i in table.numeric else "left", overflow="fold"
-                )
-            for row in table.rows:
-                rich.add_row(*[styled(v, table.columns[i]) for i, v in enumerate(row)])
-            console.print(rich)
+            print_table(table, console)
         for note in section.notes:
             console.print(f"[dim]•[/dim] {note}", highlight=False)
     console.rule("[bold]9. Output")
@@ -622,7 +676,11 @@ def render_markdown(sections: list[Section], header: str, outputs: list[str]) ->
                 )
                 + "|"
             )
-            out += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in table.rows]
+            for r, row in enumerate(table.rows):
+                out.append("| " + " | ".join(md_cell(v) for v in row) + " |")
+                if r in table.under:
+                    blanks = " |" * (len(table.columns) - 1)
+                    out.append(f"| ↳ {md_cell(table.under[r])} |{blanks}")
             out.append("")
         out += [f"- {note}" for note in section.notes]
         out.append("")

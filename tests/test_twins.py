@@ -156,3 +156,11 @@ def test_health_check_lives_in_a_module_of_the_same_name():
     """Whoever looks for /healthz finds it in health.py, a `healthz` function, in either app."""
     found = {name: modules_defining(root, "healthz") for name, root in SOURCES.items()}
     assert found == {"django": ["health.py"], "flask": ["health.py"]}, found
+
+
+@pytest.mark.rule("OPS-4")
+def test_both_apps_load_the_same_demo_data_file():
+    """Both seed commands read the same demo users and posts, byte for byte."""
+    django = (ROOT / "django_app/posts/demo_posts.json").read_bytes()
+    flask = (ROOT / "flask_app/app/demo_posts.json").read_bytes()
+    assert django == flask, "the two demo_posts.json files differ"

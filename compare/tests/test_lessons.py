@@ -1,0 +1,132 @@
+"""A concept's lesson (CONCEPTS.toml `lesson = "..."`) is shown under it in every rendering."""
+
+import json
+import re
+
+import pytest
+from rich.console import Console
+
+from compare import concepts, html, report
+from compare.loc import KINDS
+
+MAP = """
+[[concept]]
+name = "Sign-in throttling"
+kind = "auth"
+lesson = "Axes is a setting; Flask-Limiter is a decorator."
+one = ["views.py:throttle"]
+two = []
+
+[[concept]]
+name = "Hardening"
+kind = "hardening"
+lesson = "Only hostile input needed this."
+one = ["hardening.py"]
+two = ["hardening.py"]
+
+[[concept]]
+name = "Debug pages"
+kind = "errors"
+lesson = "Django shows its technical 404 page."
+one = []
+two = []
+
+[[concept]]
+name = "Sign out"
+kind = "auth"
+one = ["views.py:sign_out"]
+two = ["views.py:sign_out"]
+"""
+VIEWS = "def throttle():\n    return 1\n\n\ndef sign_out():\n    return 2\n"
+HARDENING = "def refuse(value):\n    if value is None:\n        return 400\n"
+
+
+@pytest.fixture
+def measured(tmp_path, monkeypatch):
+    """Resolve a small concept map on two app trees; return (measurements, app folders)."""
+    dirs = {}
+    for app in ("one", "two"):
+        folder = tmp_path / app
+        folder.mkdir()
+        (folder / "views.py").write_text(VIEWS)
+        (folder / "hardening.py").write_text(HARDENING)
+        dirs[app] = folder
+    (tmp_path / "CONCEPTS.toml").write_text(MAP)
+    resolved = concepts.resolve_all(concepts.load(tmp_path / "CONCEPTS.toml"), dirs)
+    # The renderers name the sides django and flask.
+    dirs = {"django": dirs["one"], "flask": dirs["two"]}
+    for concept in resolved:
+        concept["sides"] = {"django": concept["sides"]["one"], "flask": concept["sides"]["two"]}
+    monkeypatch.setattr(html, "APP_DIRS", dirs)
+    m = {
+        "concepts": concepts.per_concept(resolved, dirs),
+        "concept_kinds": concepts.per_kind(resolved, dirs),
+    }
+    return m
+
+
+def test_the_json_carries_each_lesson(measured):
+    lessons = {c["name"]: c["lesson"] for c in json.loads(json.dumps(measured))["concepts"]}
+    assert lessons["Sign-in throttling"] == "Axes is a setting; Flask-Limiter is a decorator."
+    assert lessons["Sign out"] is None
+
+
+def test_markdown_shows_the_lesson_on_the_line_under_its_concept(measured):
+    text = report.render_markdown([report.concepts_section(measured)], "# Report", [])
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("| Sign-in throttling"))
+    assert lines[row + 1] == (
+        "| ↳ Lesson: Axes is a setting; Flask-Limiter is a decorator. | | | | |"
+    )
+    assert "| ↳ Lesson: Only hostile input needed this. |" in text
+    sign_out = next(i for i, line in enumerate(lines) if line.startswith("| Sign out"))
+    assert not lines[sign_out + 1].startswith("| ↳")  # no lesson, no line
+
+
+def test_a_concept_neither_app_writes_says_so(measured):
+    table = report.concepts_section(measured).tables[0]
+    row = next(r for r in table.rows if r[0].startswith("Debug pages"))
+    assert row[1:] == ["(written by neither app)", 0, "(written by neither app)", 0]
+    throttling = next(r for r in table.rows if r[0].startswith("Sign-in throttling"))
+    assert throttling[3] == "(the framework)"  # one side empty: the framework does it
+    text = report.render_markdown([report.concepts_section(measured)], "# Report", [])
+    assert "| ↳ Lesson: Django shows its technical 404 page. |" in text
+
+
+def test_terminal_prints_each_lesson_whole_under_its_row(measured):
+    console = Console(width=100, record=True)
+    report.render_terminal([report.concepts_section(measured)], console, [])
+    text = console.export_text()
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Sign-in throttling"))
+    assert lines[row + 1].strip() == "↳ Lesson: Axes is a setting; Flask-Limiter is a decorator."
+    assert "↳ Lesson: Django shows its technical 404 page." in text
+    assert re.search(r"Debug pages \(errors\)\s+\(written by neither app\)\s+0", text)
+
+
+def test_html_shows_the_lessons_in_the_table_and_the_code_view(measured):
+    table = html.section_html(report.concepts_section(measured))
+    assert "<td colspan=5 class=lesson>↳ Lesson: Only hostile input needed this.</td>" in table
+    code = html.code_view(measured)
+    assert "<span class=lesson>Lesson: Axes is a setting; Flask-Limiter is a decorator." in code
+    assert "Debug pages (errors) — written by neither app" in code
+    assert "Nothing written by either app." in code
+
+
+def test_hardening_concepts_get_their_own_row_in_the_lines_per_kind(measured):
+    rows = {row[0]: row[1:] for row in per_kind_table(measured).rows}
+    assert rows["hardening"] == [3, 3, "+0"]
+    assert rows["errors"] == [0, 0, "+0"]  # written by neither app: a row of zeros, no error
+    assert rows["auth"] == [4, 2, "-2"]
+
+
+def per_kind_table(m: dict) -> report.Table:
+    sides = {"files": 0, "code": 0, "comment": 0, "blank": 0}
+    complexity = {"blocks": 0, "mean": 0, "total": 0, "over_10": 0, "max": None}
+    side = {
+        "kinds": dict.fromkeys(KINDS, sides),
+        "hand_written": sides,
+        "ordinary": sides,
+        "complexity": complexity,
+    }
+    return report.lines_section(m | {"loc": dict.fromkeys(report.APPS, side)}).tables[2]
