@@ -101,7 +101,10 @@ class Axe:
         return page
 
     def check(self, page: Page, name: str, admin: bool = False) -> Audit:
-        """Run axe-core on the page as it is now and keep the result under NAME."""
+        """Run axe-core on the page once it has loaded; keep the result under NAME."""
+        # A form that appears after a click may be drawn before the page's stylesheets arrive;
+        # colour contrast read then is not what a visitor sees.
+        page.wait_for_load_state("load")
         found = page.evaluate(RUN)
         fails_on = ADMIN_FAILS_ON if admin else IMPACTS
         audit = Audit(self.app, name, page.url, fails_on, found["violations"], found["version"])

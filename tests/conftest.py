@@ -40,7 +40,7 @@ from tests.harness import (
 APP_NAMES = ("django", "flask")
 STAFF = ("staff", "Staff-Pass-2026!")
 RESULTS = ROOT / "build" / "spec-results.json"
-NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis"}
+NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis", "log"}
 # Needs that are tools of the machine running the suite: under CI=true a missing one fails.
 TOOLS = {"redis"}
 # Fixtures that bring a need with them, so that tests need not mark it twice.
@@ -100,7 +100,9 @@ class Run:
         """Return the needs this run can meet."""
         tools = {"redis"} if redis_answers() else set()
         if self.mode != "url":
-            return {"adapter", "staff", "database", self.backend} | tools
+            # The app's log: in-process its records reach this process's logging; a live
+            # server writes it to the harness's log file.
+            return {"adapter", "staff", "database", "log", self.backend} | tools
         found = set(tools)
         if self.adapter_name:
             found.add("adapter")
@@ -154,7 +156,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "requires(*needs, apps=(), modes=()): what a test needs besides HTTP "
-        "(adapter, staff, database, sqlite, postgresql, redis), for those apps and run modes "
+        "(adapter, staff, database, sqlite, postgresql, redis, log), for those apps and run modes "
         "only when given; deselected when the run lacks it (a missing tool fails under CI=true)",
     )
     config.addinivalue_line(
@@ -240,6 +242,7 @@ def deselection_notes(config) -> list[str]:
         "sqlite": "the database is not SQLite, or unknown",
         "postgresql": "the database is not PostgreSQL, or unknown",
         "redis": f"no Redis answers at {REDIS_URL} (apt-get install redis-server)",
+        "log": "a site at BASE_URL keeps its log to itself",
         NOT_STARTED: "start one with make check STEP=N, see docs/workshop/README.md",
     }
     notes = []
@@ -290,6 +293,7 @@ class AppUnderTest:
         self._members: dict[str, Browser] = {}
         self._staff_browser: Browser | None = None
         self.cache: dict = {}  # data several tests share (made once per app per session)
+        self.log_path: Path | None = None  # a live server's output (stdout and stderr)
 
     def __repr__(self) -> str:
         return f"<{self.name} at {self.base_url}>"
@@ -432,7 +436,9 @@ class Harness:
             self.servers.append(server)
             server.start()
             server.wait_ready()
-            return AppUnderTest(name, adapter, server.base_url, None, database.url, STAFF)
+            live = AppUnderTest(name, adapter, server.base_url, None, database.url, STAFF)
+            live.log_path = server.log_path
+            return live
         wsgi = adapter.build_wsgi(database.url, STAFF)
         transport = WSGITransport(wsgi)
         return AppUnderTest(name, adapter, "http://localhost", transport, database.url, STAFF)

@@ -154,6 +154,37 @@ def test_weak_passwords_are_refused(app):
     assert signed_in_as(app.signed_in(username, long_password)) == username
 
 
+# On the common-password list Django ships, or too like the username ("{username}").
+GUESSABLE_PASSWORDS = ["password1", "qwertyuiop", "aaaaaaaa", "{username}1"]
+
+
+@pytest.mark.rule("AUTH-4")
+@pytest.mark.parametrize("password", GUESSABLE_PASSWORDS)
+def test_guessable_passwords_are_refused(app, password):
+    """A visitor signing up with a common password, or one like their name, sees the form again."""
+    username = f"guess{token()}"
+    password = password.format(username=username)
+    answer = register(app.browser(), username, password)
+    assert answer.status_code == 200, (password, answer.status_code)
+    wrong = {"password1", "password2"} & set(pages.fields_in_error(answer))
+    assert wrong, f"{password!r}: no error on password1 or password2"
+    assert pages.current_user(answer) is None
+    # Nothing was written: the username is still free.
+    assert not assert_user_exists(app, username)
+
+
+@pytest.mark.rule("AUTH-4", "ADMIN-9")
+def test_admin_refuses_a_common_password(app, adapter, staff):
+    """A superuser creating a user with a common password sees the admin's form again."""
+    username = f"admin{token()}"
+    answer = adapter.admin_create_user(staff, username, "qwertyuiop")
+    assert answer.status_code == 200, (answer.status_code, answer.text[:300])
+    assert not assert_user_exists(app, username)
+    answer = adapter.admin_create_user(staff, username, PASSWORD)
+    assert answer.status_code in (302, 303), (answer.status_code, answer.text[:300])
+    assert assert_user_exists(app, username)
+
+
 @pytest.mark.rule("AUTH-5")
 def test_sign_in_form(visitor):
     answer = visitor.get("/accounts/login/")

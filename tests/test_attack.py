@@ -1,5 +1,6 @@
 """Security against an attacker: forged and cross-site posts, CSP, throttling, hosts, big bodies,
-and the HTTPS production profile (SEC-1 for the admin, SEC-11 to SEC-16).
+and the HTTPS production profile (SEC-1 for the admin, SEC-11 to SEC-16); the admin's redirect
+targets (SEC-8) and what is not an id in its forms and actions (SEC-10).
 
 The throttling window and the production profile need servers of their own (gunicorn, with
 their own environment): they start in the background at the session's start.
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import secrets
 import time
+import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -21,6 +23,7 @@ from tests.actions import (
     PASSWORD,
     create_post,
     home,
+    in_parallel,
     register,
     search_titles,
     session_tokens,
@@ -30,8 +33,9 @@ from tests.actions import (
     view_post,
     visit_public_pages,
 )
-from tests.browser import Browser, location
+from tests.browser import REDIRECTS, Browser, html, location
 from tests.harness import Server
+from tests.test_security import BAD_URLS
 
 TRACES = ("Traceback", 'File "', "DisallowedHost", "Werkzeug Debugger", "SECRET_KEY")
 EVIL = "https://evil.example"
@@ -111,6 +115,205 @@ def test_every_admin_form_needs_its_csrf_token(app, adapter, staff, visitor, ali
     assert search_titles(visitor, tag) == []
     assert username_is_free(app, newcomer)
     assert not has_admin(adapter, member), "a forged admin form made a user staff"
+
+
+# -- SEC-8 in the admin: its redirect targets -----------------------------------------------------
+
+# SEC-8's payloads (Django's own), and what Flask-Admin let through: one slash after the scheme
+# (Werkzeug sent it on as http:///example.com, example.com to a browser).
+ADMIN_BAD_TARGETS = (*BAD_URLS, "http:/example.com", "https:/example.com/path")
+
+
+def leaves_the_site(target: str, base_url: str) -> bool:
+    """Tell whether a browser sent to `target` (a Location, a link) could land on another host.
+
+    Browsers read "\\" as "/", drop tabs and line breaks, and take "///host" and "http:///host"
+    to host: a target with any of these counts, as one with a scheme or host not the site's.
+    """
+    if any(char == "\\" or unicodedata.category(char).startswith("C") for char in target):
+        return True
+    target = target.strip()
+    if target.startswith("//"):
+        return True
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[2001:…" (an unclosed IPv6 host)
+        return True
+    site = urlsplit(base_url)
+    if parts.scheme or parts.netloc:
+        return (parts.scheme.lower(), parts.netloc.lower()) != (site.scheme, site.netloc)
+    return False
+
+
+def off_site(answer: httpx.Response, base_url: str) -> list[str]:
+    """Return what in an answer sends a browser off the site: its Location, links, form actions."""
+    if answer.status_code in REDIRECTS:
+        target = answer.headers["location"]
+        return [f"Location {target!r}"] if leaves_the_site(target, base_url) else []
+    if answer.status_code != 200 or "html" not in answer.headers.get("content-type", ""):
+        return []
+    found = []
+    for tag in html(answer).select("a[href], form[action]"):
+        target = tag.get("href") or tag.get("action")
+        if target == "javascript:void(0)":  # a link that goes nowhere (Flask-Admin's menus)
+            continue
+        if leaves_the_site(target, base_url):
+            found.append(f"<{tag.name}> to {target!r}")
+    return found
+
+
+def follow_on_site(browser: Browser, answer: httpx.Response, base_url: str) -> list[str]:
+    """Follow an answer's redirects as a browser does; return any hop that leaves the site."""
+    for _ in range(5):
+        problems = off_site(answer, base_url)
+        if problems or answer.status_code not in REDIRECTS:
+            return problems
+        answer = browser.get(urljoin(str(answer.url), answer.headers["location"]))
+    return []
+
+
+def send(browser: Browser, request, tokens: dict) -> httpx.Response:
+    """Send one of the adapter's AdminRequests, a POST with the session's CSRF token."""
+    if request.method == "GET":
+        return browser.get(request.url)
+    return browser.post(request.url, data={**request.data, **tokens})
+
+
+def admin_redirect_problems(app, adapter, staff, alice, targets) -> list[str]:
+    """Send each admin request taking a return URL with each target, as staff; return problems.
+
+    A problem: a 500, a way off the site, a post stored by a refused form (or not by a saved one).
+    """
+    tag = token()
+    post = create_post(alice, f"Return {tag}", status="draft")
+    author = adapter.admin_user_id(staff, alice.username)
+    tokens = session_tokens(staff, "/posts/new/")
+
+    def attempt(numbered: tuple[int, str]) -> list[str]:
+        n, target = numbered
+        browser = staff.clone()  # the same session, a cookie jar (and flashes) of its own
+        problems = []
+        for request in adapter.admin_redirect_requests(
+            target, post_id=post, author_id=author, title=f"Return {tag} {n}"
+        ):
+            answer = send(browser, request, tokens)
+            where = f"{target!r}, {request.what}: {answer.status_code}"
+            if answer.status_code >= 500:
+                problems.append(where)
+            problems += [f"{where}, {problem}" for problem in off_site(answer, app.base_url)]
+            if request.creates is not None:
+                stored = len(adapter.admin_post_ids(staff, request.creates))
+                if stored != (answer.status_code in REDIRECTS):
+                    problems.append(f"{where}, {stored} post(s) stored")
+        return problems
+
+    return [p for found in in_parallel(attempt, enumerate(targets)) for p in found]
+
+
+@pytest.mark.rule("SEC-8", "ADMIN-7", "ADMIN-8")
+def test_admin_redirect_targets_never_leave_the_site(app, adapter, staff, alice):
+    """Staff sent to an admin page with a return URL off the site stay on the site."""
+    failures = admin_redirect_problems(app, adapter, staff, alice, ADMIN_BAD_TARGETS)
+    assert not failures, "the admin's redirects left the site:\n" + "\n".join(failures)
+
+
+@pytest.mark.rule("SEC-10", "ADMIN-7")
+def test_admin_return_url_with_a_line_break_is_no_500_and_no_half_write(app, adapter, staff, alice):
+    """Staff whose return URL holds a line break get a page or a 4xx, never a 500 after a save."""
+    targets = ("/admin/\n", "/admin/\r", "/\r\nSet-Cookie: planted=1", "/admin/%0d%0a\n")
+    failures = admin_redirect_problems(app, adapter, staff, alice, targets)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.rule("SEC-8", "ADMIN-1")
+def test_admin_sign_in_and_out_never_leave_the_site(app, adapter, staff):
+    """Staff who sign in to the admin (or out) with a `next` off the site stay on the site.
+
+    Also with a `next` that is an admin page whose own return URL leaves the site, as when a
+    visitor follows such a link and is sent to sign in first.
+    """
+    username, password = app.staff  # (the staff fixture: the run has staff credentials)
+    nested = [
+        request.url
+        for request in adapter.admin_redirect_requests(
+            "http:/example.com", post_id=999_999_999, author_id=999_999_999, title=token()
+        )
+        if request.method == "GET"
+    ]
+
+    # The site's own sign-in (the Flask admin's) has all of SEC-8's payloads in test_security.py.
+    own = adapter.admin_login_path != "/accounts/login/"
+    targets = [*(ADMIN_BAD_TARGETS if own else ()), *nested]
+
+    def attempt(target: str) -> list[str]:
+        browser = app.browser()
+        if target in nested:  # the way a visitor gets there: the admin sends them to sign in
+            answer = browser.get(target)
+            assert location(answer)[0] == adapter.admin_login_path, answer.status_code
+            page = browser.get(urljoin(str(answer.url), answer.headers["location"]))
+        else:
+            page = browser.get(f"{adapter.admin_login_path}?{urlencode({'next': target})}")
+        credentials = {"username": username, "password": password}
+        answer = browser.submit(page, credentials, form=adapter.admin_login_form)
+        assert answer.status_code in REDIRECTS, (target, answer.status_code)
+        # Where sign-in sends the browser; for an admin page as `next`, on to where that sends it.
+        if target in nested:
+            problems = follow_on_site(browser, answer, app.base_url)
+        else:
+            problems = off_site(answer, app.base_url)
+        problems = [f"sign-in, {problem}" for problem in problems]
+        answer = adapter.admin_sign_out(browser, target)
+        if answer is not None:
+            problems += [f"sign-out, {p}" for p in follow_on_site(browser, answer, app.base_url)]
+        return [f"{target!r}: {problem}" for problem in problems]
+
+    failures = [p for found in in_parallel(attempt, targets) for p in found]
+    assert not failures, "signing in or out left the site:\n" + "\n".join(failures)
+
+
+# -- SEC-10 in the admin: what is not an id --------------------------------------------------------
+
+NOT_IDS = ("abc", "99999999999999999999", "1.5", "-1", "1e3", "\x00")
+
+
+@pytest.mark.rule("SEC-10", "ADMIN-7", "ADMIN-8")
+def test_admin_refuses_an_author_or_a_selection_that_is_not_an_id(adapter, staff, alice):
+    """Staff who send an author or a selected post that is no id get a form error or a 4xx."""
+    tag = token()
+    tokens = session_tokens(staff, "/posts/new/")
+    for junk in NOT_IDS:
+        page = staff.get(adapter.admin_post_form_url(), params={"author": junk})
+        assert page.status_code == 200, ("new-post form, author", junk, page.status_code)
+        answer = adapter.admin_create_post(
+            staff, title=f"Junk {tag}", body="Body", status="draft", author_id=junk
+        )
+        assert answer.status_code < 500, ("new post, author", junk, answer.status_code)
+        if answer.status_code == 200:
+            assert adapter.admin_form_errors(answer), ("new post, author", junk)
+        else:
+            assert 400 <= answer.status_code < 500, ("new post, author", junk)
+        assert adapter.admin_post_ids(staff, f"Junk {tag}") == [], ("a refused post", junk)
+
+        # The post and the junk selected together: refused, or done for the post alone.
+        post = create_post(alice, f"Selected {tag}", status="draft")
+        url, fields = adapter.admin_bulk_action_request([post, junk], "published")
+        answer = staff.post(url, data={**fields, **tokens})
+        assert answer.status_code < 500, ("bulk action", junk, answer.status_code)
+        done = "draft" if 400 <= answer.status_code < 500 else "published"
+        assert view_post(alice, post).status == done, ("bulk action", junk, answer.status_code)
+
+
+@pytest.mark.rule("SEC-10", "ADMIN-4", "ADMIN-5", "ADMIN-6")
+def test_admin_list_parameters_holding_nul_or_30_digits_get_no_500(adapter, staff):
+    """Staff whose list URL holds a NUL, 30 digits or text get the list, a redirect or a 4xx."""
+    failures = []
+    for path, names in adapter.admin_list_parameters().items():
+        for name in names:
+            for value in ("a\x00b", "9" * 30, "abc", "-1"):
+                answer = staff.get(path, params={name: value})
+                if answer.status_code >= 500:
+                    failures.append(f"{path}?{name}={value!r}: {answer.status_code}")
+    assert not failures, "\n".join(failures)
 
 
 # -- SEC-11: Origin --------------------------------------------------------------------------------

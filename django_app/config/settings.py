@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # a body too large (request_size_limit) carry the site's headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "accounts.middleware.never_cache_signed_in",
     "config.hardening.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,6 +178,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Permissions-Policy (django-permissions-policy) on every answer: the browser features no page of
+# the site uses, switched off for the site and anything it frames; the Flask app sends the same.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    ],
+    (),
+)  # fmt: skip
+
 # Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username
 # from one address, that pair is refused with 429 until LOGIN_FAILURE_WINDOW seconds have passed
 # since its last counted failure. Failures are counted in the database (axes' AccessAttempt), so
@@ -206,11 +218,13 @@ STORAGES = {
 }
 
 # With DEBUG off Django only emails errors (to ADMINS, none here): log them to stderr, the
-# server's log, instead. Refused requests (404, 403) are answers, not errors: not logged.
+# server's log, instead. Refused requests (404, 403) are answers, not errors: not logged. The
+# security log (accounts.signals: sign-ins, failures, throttling, sign-outs) goes there too,
+# from INFO up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "posts.security": {"level": "INFO"}},
 }

@@ -2,13 +2,20 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from config.hardening import DateHierarchyGuard
+from config.hardening import (
+    ActionSelectionGuard,
+    DateHierarchyGuard,
+    NullSafeFilters,
+    RowIdForeignKeys,
+)
 
 from .models import Post
 
 
 @admin.register(Post)
-class PostAdmin(DateHierarchyGuard, admin.ModelAdmin):
+class PostAdmin(
+    ActionSelectionGuard, DateHierarchyGuard, NullSafeFilters, RowIdForeignKeys, admin.ModelAdmin
+):
     list_display = ("title", "author", "status", "created")
     list_filter = ("status", "author")
     list_select_related = ("author",)

@@ -4,13 +4,15 @@ Talisman sends what Django's SecurityMiddleware and XFrameOptionsMiddleware send
 sniffing protection, referrer policy, HSTS, the HTTPS redirect) and the Content-Security-Policy.
 Left here, because no extension does them: the `Origin` check of state-changing requests
 (Flask-WTF never reads `Origin`), a safe `next` after sign-in (Flask-Login leaves it unchecked),
-the Cross-Origin-Opener-Policy header (Talisman 1.1 has none) and an admin without a CSP.
+the Cross-Origin-Opener-Policy header (Talisman 1.1 has none), an admin without a CSP, and
+signed-in pages kept out of caches (Django's never_cache headers).
 """
 
 import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from flask_login import current_user
 from flask_talisman import DENY
 from flask_wtf.csrf import CSRFError
 
@@ -28,6 +30,15 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": "'self'",
     "object-src": "'none'",
 }
+# The browser features no page of the site uses, switched off for the site and anything it
+# frames; the Django app sends the same policy.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    ],
+    "()",
+)  # fmt: skip
 # Flask-Admin's pages run inline onclick handlers (row delete, bulk actions), which no CSP
 # nonce allows; the admin is staff-only and outside the rule (SEC-12).
 ADMIN_PREFIX = "/admin"
@@ -58,15 +69,32 @@ def finish_headers(response: Response) -> Response:
     return response
 
 
+def never_cache_signed_in(response: Response) -> Response:
+    """Keep the pages a signed-in user is shown out of shared caches and the browser's history.
+
+    The Cache-Control of Django's never_cache: after sign-out on a shared computer, the back
+    button shows none of the user's pages. Static files, the same for everyone, stay cacheable.
+    """
+    if response.mimetype == "text/html" and current_user.is_authenticated:
+        response.cache_control.max_age = 0
+        response.cache_control.no_cache = True
+        response.cache_control.no_store = True
+        response.cache_control.must_revalidate = True
+        response.cache_control.private = True
+    return response
+
+
 def init_app(app: Flask) -> None:
     https = app.config["HTTPS"]
-    # Flask runs after_request hooks last registered first: this one runs after Talisman's.
+    # Flask runs after_request hooks last registered first: these run after Talisman's.
+    app.after_request(never_cache_signed_in)
     app.after_request(finish_headers)
     talisman.init_app(
         app,
         frame_options=DENY,
         referrer_policy="same-origin",
         content_security_policy=CONTENT_SECURITY_POLICY,
+        permissions_policy=PERMISSIONS_POLICY,
         # The production profile (HTTPS=1), as Django's SECURE_SSL_REDIRECT and SECURE_HSTS_*:
         # a 301 to HTTPS (not for /healthz, see app.health), HSTS for one year with
         # subdomains and preload, the session cookie Secure.

@@ -117,3 +117,12 @@ def login(client, username: str, password: str = PASSWORD, **data):
     return client.post(
         "/accounts/login/", data={"username": username, "password": password, **data}
     )
+
+
+@pytest.fixture
+def staff(app, make_user):
+    """Return a superuser's client: staff who also manage users, as `flask create-admin` makes."""
+    make_user("boss", is_staff=True, is_superuser=True)
+    client = app.test_client()
+    login(client, "boss")
+    return client

@@ -22,15 +22,6 @@ ADMIN_URLS = [
 
 
 @pytest.fixture
-def staff(app, make_user):
-    """A superuser: staff who also manage users, as `flask create-admin` makes."""
-    make_user("boss", is_staff=True, is_superuser=True)
-    client = app.test_client()
-    login(client, "boss")
-    return client
-
-
-@pytest.fixture
 def editor(app, make_user):
     """Staff who are not superusers: they manage posts, not users."""
     make_user("editor", is_staff=True)

@@ -10,14 +10,26 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from tests import pages
-from tests.browser import Browser, html, token_inputs
+from tests.browser import Browser, form_values, html, token_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class AdminRequest:
+    """A request of the admin's that takes a target to redirect to (SEC-8)."""
+
+    what: str  # e.g. "edit form, saved"
+    method: str  # "GET" or "POST"
+    url: str
+    data: dict = field(default_factory=dict)  # form fields, without the CSRF token
+    creates: str | None = None  # the title of the post it creates, if it creates one
 
 
 class Adapter:
@@ -26,6 +38,7 @@ class Adapter:
     gunicorn_target: str  # the WSGI app for gunicorn, e.g. "config.wsgi:application"
     csrf_failure_status: int  # 403 for Django, 400 for Flask-WTF
     admin_login_path: str  # where the admin sends visitors to sign in
+    admin_login_form: str  # the sign-in form on that page (a CSS selector)
 
     # -- building and starting -------------------------------------------------------------
 
@@ -124,6 +137,41 @@ class Adapter:
         """GET the admin's user list."""
         raise NotImplementedError
 
+    def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
+        """Return the ids of the posts on the first page of an admin search (title or body)."""
+        raise NotImplementedError
+
+    def admin_post_form_url(self, post_id: int | None = None) -> str:
+        """Return the URL of the admin's new-post form, or of a post's edit form."""
+        raise NotImplementedError
+
+    def admin_post_fields(self, browser: Browser, post_id: int) -> dict[str, str]:
+        """Return a post's title, body, status and author (an id) as its admin edit form shows."""
+        raise NotImplementedError
+
+    def admin_form_errors(self, response: httpx.Response) -> list[str]:
+        """Return the errors an admin form page shows (empty when it shows none)."""
+        raise NotImplementedError
+
+    def admin_list_parameters(self) -> dict[str, tuple[str, ...]]:
+        """Return each admin list page with its query parameters: search, page, sort, filters."""
+        raise NotImplementedError
+
+    def admin_redirect_requests(
+        self, target: str, *, post_id: int, author_id: int, title: str
+    ) -> list[AdminRequest]:
+        """Return every admin request that takes a redirect target, with `target` as that target.
+
+        Sent by staff (with their CSRF token); `post_id` is a post they may edit, `author_id` the
+        author of the posts they create, titled `title`. The admin's sign-in and sign-out take
+        `next` too: see `admin_sign_out`.
+        """
+        raise NotImplementedError
+
+    def admin_sign_out(self, browser: Browser, next_path: str) -> httpx.Response | None:
+        """Sign out of the admin with `next_path` as its `next`; None if its sign-out takes none."""
+        raise NotImplementedError
+
     def admin_create_user(
         self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None
     ) -> httpx.Response:
@@ -168,6 +216,15 @@ class Adapter:
         hidden = pages.hidden_inputs(own_page)
         tokens = {name: hidden[name] for name in token_inputs(own_form)}
         return browser.submit(form_from.get(url), {**data, **tokens}, form=form, drop=drop)
+
+
+def post_form_fields(page: httpx.Response, form: str) -> dict[str, str]:
+    """Return the title, body, status and author an admin's post form shows."""
+    assert page.status_code == 200, (page.status_code, str(page.url))
+    found = html(page).select_one(form)
+    assert found is not None, f"no form {form!r} on {page.url}"
+    names = ("title", "body", "status", "author")
+    return {name: value for name, value in form_values(found) if name in names}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):

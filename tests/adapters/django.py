@@ -8,10 +8,11 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from urllib.parse import urlencode
 
 import httpx
 
-from tests.adapters.base import PYTHON, ROOT, Adapter, run
+from tests.adapters.base import PYTHON, ROOT, Adapter, AdminRequest, post_form_fields, run
 from tests.browser import Browser, html
 
 CHANGE_LINK = re.compile(r"/(\d+)/change/")
@@ -28,6 +29,7 @@ class DjangoAdapter(Adapter):
     gunicorn_target = "config.wsgi:application"
     csrf_failure_status = 403
     admin_login_path = "/admin/login/"
+    admin_login_form = "#login-form"
 
     # -- building and starting -------------------------------------------------------------
 
@@ -207,6 +209,90 @@ class DjangoAdapter(Adapter):
 
     def admin_user_list(self, browser: Browser) -> httpx.Response:
         return browser.get("/admin/accounts/user/")
+
+    def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
+        page = browser.get("/admin/posts/post/", params={"q": q})
+        assert page.status_code == 200, (page.status_code, page.text[:500])
+        return [
+            int(CHANGE_LINK.search(cell.a["href"]).group(1))
+            for cell in html(page).select("#result_list .field-title")
+        ]
+
+    def admin_post_form_url(self, post_id: int | None = None) -> str:
+        if post_id is None:
+            return "/admin/posts/post/add/"
+        return f"/admin/posts/post/{post_id}/change/"
+
+    def admin_post_fields(self, browser: Browser, post_id: int) -> dict[str, str]:
+        return post_form_fields(browser.get(f"/admin/posts/post/{post_id}/change/"), "#post_form")
+
+    def admin_form_errors(self, response: httpx.Response) -> list[str]:
+        page = html(response)
+        return [item.get_text(" ", strip=True) for item in page.select(".errornote, .errorlist li")]
+
+    def admin_list_parameters(self) -> dict[str, tuple[str, ...]]:
+        # The ChangeList's own (q, p, o, all, e, _facets, _popup, _to_field), the list filters
+        # and the date hierarchy.
+        common = ("q", "p", "o", "all", "e", "_facets", "_popup", "_to_field")
+        return {
+            "/admin/posts/post/": (
+                *common,
+                "status__exact",
+                "author__id__exact",
+                "created__year",
+                "created__month",
+                "created__day",
+            ),
+            "/admin/accounts/user/": (
+                *common,
+                "is_staff__exact",
+                "is_superuser__exact",
+                "is_active__exact",
+                "groups__id__exact",
+            ),
+        }
+
+    def admin_redirect_requests(
+        self, target: str, *, post_id: int, author_id: int, title: str
+    ) -> list[AdminRequest]:
+        # The admin rebuilds its list's URL from _changelist_filters after a save, a delete or
+        # an action (its `next` is on its sign-in and sign-out: admin_sign_out).
+        filters = urlencode({"_changelist_filters": target})
+        add, change = self.admin_post_form_url(), self.admin_post_form_url(post_id)
+        fields = {"body": f"Body of {title}", "status": "draft", "author": str(author_id)}
+        return [
+            AdminRequest("new-post form", "GET", f"{add}?{filters}"),
+            AdminRequest(
+                "new-post form, saved",
+                "POST",
+                f"{add}?{filters}",
+                {**fields, "title": title},
+                creates=title,
+            ),
+            AdminRequest("edit form", "GET", f"{change}?{filters}"),
+            AdminRequest(
+                "edit form, saved",
+                "POST",
+                f"{change}?{filters}",
+                {**fields, "title": f"Edited {title}", "_continue": "1"},
+            ),
+            AdminRequest("delete page", "GET", f"/admin/posts/post/{post_id}/delete/?{filters}"),
+            AdminRequest(
+                "delete form, for no post",
+                "POST",
+                f"/admin/posts/post/999999999/delete/?{filters}",
+                {"post": "yes"},
+            ),
+            AdminRequest(
+                "bulk action",
+                "POST",
+                f"/admin/posts/post/?{filters}",
+                {"action": "unpublish", "_selected_action": [str(post_id)], "index": "0"},
+            ),
+        ]
+
+    def admin_sign_out(self, browser: Browser, next_path: str) -> httpx.Response:
+        return browser.submit("/admin/", {"next": next_path}, form="#logout-form")
 
     def admin_create_user(
         self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None

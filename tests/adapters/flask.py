@@ -11,11 +11,11 @@ from __future__ import annotations
 import sqlite3
 import sys
 from contextlib import closing
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from tests.adapters.base import PYTHON, ROOT, Adapter, run
+from tests.adapters.base import PYTHON, ROOT, Adapter, AdminRequest, post_form_fields, run
 from tests.browser import Browser, html
 
 # PostView.column_list is title, author, status, created: Flask-Admin sorts by list position.
@@ -32,6 +32,7 @@ class FlaskAdapter(Adapter):
     gunicorn_target = "app:create_app()"
     csrf_failure_status = 400
     admin_login_path = "/accounts/login/"
+    admin_login_form = "form[method=post]:not(.logout)"
 
     # -- building and starting -------------------------------------------------------------
 
@@ -177,6 +178,90 @@ class FlaskAdapter(Adapter):
 
     def admin_user_list(self, browser: Browser) -> httpx.Response:
         return browser.get("/admin/user/")
+
+    def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
+        page = browser.get("/admin/post/", params={"search": q})
+        assert page.status_code == 200, (page.status_code, page.text[:500])
+        return [
+            int(parse_qs(urlsplit(link["href"]).query)["id"][0])
+            for link in html(page).select('table.model-list td.col-title a[href*="/edit/?"]')
+        ]
+
+    def admin_post_form_url(self, post_id: int | None = None) -> str:
+        return "/admin/post/new/" if post_id is None else f"/admin/post/edit/?id={post_id}"
+
+    def admin_post_fields(self, browser: Browser, post_id: int) -> dict[str, str]:
+        return post_form_fields(browser.get(f"/admin/post/edit/?id={post_id}"), "form.admin-form")
+
+    def admin_form_errors(self, response: httpx.Response) -> list[str]:
+        page = html(response)
+        errors = [item.get_text(" ", strip=True) for item in page.select(".invalid-feedback li")]
+        for alert in page.select(".alert-danger"):
+            for button in alert.select("button"):
+                button.decompose()
+            errors.append(alert.get_text(" ", strip=True))
+        return errors
+
+    def admin_list_parameters(self) -> dict[str, tuple[str, ...]]:
+        # Flask-Admin's own (search, page, sort, desc, page_size) and the named filters.
+        common = ("search", "page", "sort", "desc", "page_size")
+        return {
+            "/admin/post/": (*common, f"flt0_{STATUS_FILTER}", f"flt1_{AUTHOR_FILTER}"),
+            "/admin/user/": (
+                *common,
+                "flt0_staff_equals",
+                "flt1_staff_not_equal",
+                "flt2_active_equals",
+                "flt3_active_not_equal",
+            ),
+        }
+
+    def admin_redirect_requests(
+        self, target: str, *, post_id: int, author_id: int, title: str
+    ) -> list[AdminRequest]:
+        # Flask-Admin's return URL: `url`, in the query string of its forms' pages and in the
+        # fields of its delete and action forms. (Its sign-in is the site's, with `next`.)
+        back = urlencode({"url": target})
+        add, edit = self.admin_post_form_url(), self.admin_post_form_url(post_id)
+        fields = {"body": f"Body of {title}", "status": "draft", "author": str(author_id)}
+        return [
+            AdminRequest("new-post form", "GET", f"{add}?{back}"),
+            AdminRequest(
+                "new-post form, saved",
+                "POST",
+                f"{add}?{back}",
+                {**fields, "title": title},
+                creates=title,
+            ),
+            AdminRequest("edit form", "GET", f"{edit}&{back}"),
+            AdminRequest("edit form, for no post", "GET", f"/admin/post/edit/?id=999999&{back}"),
+            AdminRequest(
+                "edit form, saved",
+                "POST",
+                f"{edit}&{back}",
+                {**fields, "title": f"Edited {title}", "_continue_editing": "1"},
+            ),
+            AdminRequest(
+                "details, for no post", "GET", f"/admin/post/details/?id={post_id}&{back}"
+            ),
+            AdminRequest(
+                "delete form, for no post",
+                "POST",
+                "/admin/post/delete/",
+                {"id": "999999", "url": target},
+            ),
+            AdminRequest(
+                "bulk action",
+                "POST",
+                "/admin/post/action/",
+                {"action": "unpublish", "rowid": [str(post_id)], "url": target},
+            ),
+        ]
+
+    def admin_sign_out(self, browser: Browser, next_path: str) -> None:
+        # The admin's button posts to the site's sign-out, which takes no `next` (and ends
+        # every session of the user, the suite's staff browser included).
+        return None
 
     def admin_create_user(
         self, browser: Browser, username: str, password: str, *, form_from: Browser | None = None

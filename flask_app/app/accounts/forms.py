@@ -1,6 +1,11 @@
 """Sign-up and sign-in forms, and the username and password rules the admin shares."""
 
+import gzip
+import re
 import unicodedata
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -33,9 +38,46 @@ def not_all_digits(form, field) -> None:
         raise ValidationError("This password is entirely numeric.")
 
 
-def not_the_username(form, field) -> None:
+# The list Django's CommonPasswordValidator reads, copied from Django 5.2
+# (django/contrib/auth/common-passwords.txt.gz, BSD licence): 20,000 common passwords, lowercased,
+# by Royce Williams (https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce).
+# No maintained package does this for Flask (zxcvbn scores strength instead: another rule).
+COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Read the list of common passwords once."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines)
+
+
+def not_common(form, field) -> None:
+    """Refuse a password on the common list, in any case."""
+    if field.data and field.data.lower().strip() in common_passwords():
+        raise ValidationError("This password is too common.")
+
+
+# Django's UserAttributeSimilarityValidator refuses a password this similar to the username.
+MAX_SIMILARITY = 0.7
+
+
+def too_similar(password: str, username: str) -> bool:
+    """Tell whether a password is too like a username or a part of it, as Django judges."""
+    password, username = password.lower(), username.lower()
+    for part in [*re.split(r"\W+", username), username]:
+        # A part this much shorter cannot reach the threshold: skip the slow comparison.
+        if len(password) >= 10 * len(part) and len(part) < MAX_SIMILARITY / 2 * len(password):
+            continue
+        if SequenceMatcher(a=password, b=part).quick_ratio() >= MAX_SIMILARITY:
+            return True
+    return False
+
+
+def not_like_the_username(form, field) -> None:
+    """Refuse a password too like the username (Django's UserAttributeSimilarityValidator)."""
     username = form.username.data or ""
-    if field.data and username and field.data.lower() == username.lower():
+    if field.data and username and too_similar(field.data, username):
         raise ValidationError("The password is too similar to the username.")
 
 
@@ -54,7 +96,8 @@ PASSWORD_RULES = [
     no_null_characters,
     Length(min=8, message="This password is too short. It must contain at least 8 characters."),
     not_all_digits,
-    not_the_username,
+    not_common,
+    not_like_the_username,
 ]
 
 
@@ -68,7 +111,10 @@ class RegisterForm(FlaskForm):
     )
     password1 = PasswordField(
         "Password",
-        description="At least 8 characters, not entirely numeric, and not your username.",
+        description=(
+            "At least 8 characters, not entirely numeric, not a common password "
+            "and not like your username."
+        ),
         validators=[DataRequired(), *PASSWORD_RULES],
     )
     password2 = PasswordField(

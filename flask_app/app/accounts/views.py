@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import security_log
 from app.accounts.forms import LoginForm, RegisterForm, normalize_username
 from app.extensions import db, limiter
 from app.hardening import clip_key
@@ -24,6 +25,12 @@ from app.models import User
 from app.security import is_safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+@bp.record_once
+def connect_security_log(state) -> None:
+    """Log the app's sign-ins and sign-outs, as the Django app's AccountsConfig.ready() does."""
+    security_log.init_app(state.app)
 
 
 def redirect_next(form):
@@ -91,6 +98,11 @@ def credentials_refused(response) -> bool:
     return g.get("credentials_refused", False)
 
 
+def log_throttled(limit) -> None:
+    """Log a sign-in refused for the limit (the 429 handler then answers)."""
+    security_log.sign_in_throttled(request.form.get("username"))
+
+
 @bp.route("/login/", methods=["GET", "POST"])
 @limiter.limit(
     failure_limit,
@@ -100,6 +112,7 @@ def credentials_refused(response) -> bool:
     # password gets 429) and counts the request after it, only if the view refused the
     # credentials: successes and incomplete forms cost nothing.
     deduct_when=credentials_refused,
+    on_breach=log_throttled,
 )
 def login():
     """Sign in with a username (any case) and password."""
@@ -111,6 +124,7 @@ def login():
             flash(f"Signed in as {user.username}.", "success")
             return redirect_next(form)
         g.credentials_refused = True
+        security_log.sign_in_refused(form.username.data)
         form.form_errors.append(INVALID_LOGIN)
     return render_template("accounts/login.html", form=form)
 
