@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo = json.loads(DEMO_DATA.read_text())
         password = demo["password"]
-        users = {user["username"]: self.get_or_create_user(user, password) for user in demo["users"]}
+        users = {
+            user["username"]: self.get_or_create_user(user, password) for user in demo["users"]
+        }
         now = timezone.now()
         added = 0
         for number, data in enumerate(demo["posts"], start=1):
