@@ -77,7 +77,7 @@ def reset_rate(group, request):
 
 
 # Throttled per client address: each request may mail someone (SPEC AUTH-14).
-password_reset = ratelimit(key="ip", rate=reset_rate, method="POST")(
+password_reset = ratelimit(group="password_reset", key="ip", rate=reset_rate, method="POST")(
     auth_views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done"))
 )
 
