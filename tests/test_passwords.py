@@ -1,4 +1,4 @@
-"""Password change and reset by email (AUTH-11 to AUTH-14, OPS-9).
+"""Password change and reset by email (AUTH-11 to AUTH-14, OPS-10).
 
 The apps mail the suite's own SMTP server (`tests/mail.py`, the `mailbox` fixture); the tests
 read the reset link from the message, whatever its shape (Django: uidb64 and token; Flask: one
@@ -140,7 +140,7 @@ def test_password_change_is_refused_with_errors(app, old, new1, new2, field):
     assert sign_in(app.browser(), username, PASSWORD).status_code in (302, 303)
 
 
-# -- AUTH-12 and OPS-9: asking for a link ------------------------------------------------------
+# -- AUTH-12 and OPS-10: asking for a link ------------------------------------------------------
 
 
 @pytest.mark.rule("AUTH-1")
@@ -172,7 +172,7 @@ def test_reset_form_answers_alike_for_known_and_unknown_addresses(app, visitor, 
     assert mailbox.to(unknown, timeout=0.5) == []
 
 
-@pytest.mark.rule("AUTH-12", "OPS-9")
+@pytest.mark.rule("AUTH-12", "OPS-10")
 def test_reset_mails_each_active_user_with_the_address(app, adapter, staff, mailbox):
     """Each active account with the address (in any case) gets its own link; inactive ones none."""
     email = f"shared{token()}@example.com"
