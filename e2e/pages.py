@@ -65,6 +65,7 @@ def register(page: Page, username: str, password: str = PASSWORD) -> None:
     page.locator('a[href="/accounts/register/"]').click()
     audit(page)
     field(page, "username").fill(username)
+    field(page, "email").fill(f"{username}@example.com")
     field(page, "password1").fill(password)
     field(page, "password2").fill(password)
     submit(page)

@@ -26,6 +26,7 @@ def test_public_pages_have_no_axe_violation(site, new_page, axe):
     page.goto("/accounts/register/")
     axe.check(page, "sign-up")
     field(page, "username").fill(f"typo{token()}")
+    field(page, "email").fill(f"typo{token()}@example.com")
     field(page, "password1").fill(PASSWORD)
     field(page, "password2").fill(f"{PASSWORD}-not-the-same")
     submit(page)
@@ -53,11 +54,19 @@ def test_public_pages_have_no_axe_violation(site, new_page, axe):
     axe.check(page, "edit")
     page.goto(f"/posts/{post_id}/delete/")
     axe.check(page, "delete")
+    page.locator("a.password-change").click()
+    axe.check(page, "password-change")
     assert page.goto("/posts/999999999/").status == 404
     axe.check(page, "not-found")
     sign_out(page)
     page.goto("/accounts/login/")
     axe.check(page, "sign-in")
+    page.locator("a.password-reset").click()
+    axe.check(page, "password-reset")
+    field(page, "email").fill(f"nobody{token()}@example.com")
+    submit(page)
+    expect(page.locator("h1")).to_have_text("Check your email")
+    axe.check(page, "password-reset-done")
 
     verdict = axe.verdict()
     assert not verdict, verdict

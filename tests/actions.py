@@ -113,11 +113,16 @@ def view_post(browser: Browser, post: int) -> pages.ShownPost | None:
 
 def register(
     browser: Browser, username: str, password: str = PASSWORD, password2: str | None = None,
-    next_path: str | None = None, **extra: str,
+    next_path: str | None = None, email: str | None = None, **extra: str,
 ) -> httpx.Response:  # fmt: skip
-    """Submit the sign-up form; return the answer to the POST."""
+    """Submit the sign-up form (a unique address unless `email`); return the answer to the POST."""
     url = "/accounts/register/" + (f"?{urlencode({'next': next_path})}" if next_path else "")
-    data = {"username": username, "password1": password, "password2": password2 or password}
+    data = {
+        "username": username,
+        "email": f"{token()}@example.com" if email is None else email,
+        "password1": password,
+        "password2": password2 or password,
+    }
     return browser.submit(url, {**data, **extra})
 
 

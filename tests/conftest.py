@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests import actions, pages
+from tests import actions, mail, pages
 from tests.adapters.base import ROOT, Adapter
 from tests.browser import Browser
 from tests.harness import (
@@ -40,7 +40,7 @@ from tests.harness import (
 APP_NAMES = ("django", "flask")
 STAFF = ("staff", "Staff-Pass-2026!")
 RESULTS = ROOT / "build" / "spec-results.json"
-NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis", "log"}
+NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis", "log", "mail"}
 # Needs that are tools of the machine running the suite: under CI=true a missing one fails.
 TOOLS = {"redis"}
 # Fixtures that bring a need with them, so that tests need not mark it twice.
@@ -49,7 +49,9 @@ FIXTURE_NEEDS = {
     "job": {"adapter"},
     "staff": {"adapter", "staff"},
     "database_url": {"database"},
+    "mailbox": {"mail"},
 }
+MAIL = pytest.StashKey[tuple]()
 
 
 def pytest_addoption(parser):
@@ -101,8 +103,9 @@ class Run:
         tools = {"redis"} if redis_answers() else set()
         if self.mode != "url":
             # The app's log: in-process its records reach this process's logging; a live
-            # server writes it to the harness's log file.
-            return {"adapter", "staff", "database", "log", self.backend} | tools
+            # server writes it to the harness's log file. The suite's own SMTP server
+            # (tests/mail.py) receives the apps' mail.
+            return {"adapter", "staff", "database", "log", "mail", self.backend} | tools
         found = set(tools)
         if self.adapter_name:
             found.add("adapter")
@@ -169,8 +172,17 @@ def pytest_configure(config):
         "(deselected, not skipped) unless --exercise N starts it",
     )
     config.stash[RUN] = read_run(config)
+    if config.stash[RUN].mode != "url":
+        # Before any app is built: every app and server of the run mails to it.
+        config.stash[MAIL] = mail.start()
+        Adapter.mail_port = config.stash[MAIL][0].port
     config.stash[OUTCOMES] = {}
     config.stash[DESELECTED] = Counter()
+
+
+def pytest_unconfigure(config):
+    if MAIL in config.stash:
+        config.stash[MAIL][0].stop()
 
 
 def pytest_report_header(config):
@@ -367,6 +379,7 @@ class Harness:
         self.servers: list[Server] = []
         self.apps: dict[str, AppUnderTest | BaseException] = {}
         self.jobs: dict[str, dict[str, Future]] = {}
+        self.mailbox: mail.Mailbox | None = None  # the suite's SMTP server's, set by `harness`
         self.pool: ThreadPoolExecutor | None = None
         self.prepare_lock = threading.Lock()  # Django's collectstatic writes one shared folder
 
@@ -454,6 +467,8 @@ class Harness:
 @pytest.fixture(scope="session")
 def harness(request, tmp_path_factory):
     built = Harness(request.config.stash[RUN], tmp_path_factory.mktemp("posts"))
+    # Background jobs read the apps' mail too (tests/mail.py; none when reaching a BASE_URL).
+    built.mailbox = request.config.stash[MAIL][1] if MAIL in request.config.stash else None
     yield built
     built.close()
 
@@ -501,6 +516,12 @@ def database_url(app) -> str:
 def databases(harness) -> Databases:
     """Make fresh databases like the run's (SQLite files, or PostgreSQL databases)."""
     return harness.databases
+
+
+@pytest.fixture(scope="session")
+def mailbox(request) -> mail.Mailbox:
+    """The messages the apps have sent to the suite's SMTP server."""
+    return request.config.stash[MAIL][1]
 
 
 @pytest.fixture

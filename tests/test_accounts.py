@@ -44,9 +44,11 @@ def test_sign_up_form(visitor):
     answer = visitor.get("/accounts/register/")
     assert answer.status_code == 200
     assert pages.page_title(answer) == "Sign up | Posts"
-    assert {"username", "password1", "password2"} <= set(pages.field_names(answer))
-    assert all(pages.label_matches(answer, name) for name in ("username", "password1", "password2"))
+    fields = ("username", "email", "password1", "password2")
+    assert set(fields) <= set(pages.field_names(answer))
+    assert all(pages.label_matches(answer, name) for name in fields)
     assert pages.control(answer, "password1").get("type") == "password"
+    assert pages.control(answer, "email").get("type") == "email"
     assert pages.soup(answer).select_one('form input[type="hidden"][name="next"]') is not None
 
 

@@ -359,7 +359,12 @@ def test_posts_from_another_origin_are_refused(app, visitor, alice):
     assert signed_in_as(browser) == alice.username
 
     newcomer = f"origin{tag}"
-    fields = {"username": newcomer, "password1": PASSWORD, "password2": PASSWORD}
+    fields = {
+        "username": newcomer,
+        "email": f"{newcomer}@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     answer = posting_from(app.browser(), EVIL).submit("/accounts/register/", fields)
     assert answer.status_code in statuses, ("sign-up", answer.status_code)
     assert username_is_free(app, newcomer)

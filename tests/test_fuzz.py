@@ -243,12 +243,19 @@ def username_errors(answer: httpx.Response) -> tuple:
 
 @pytest.mark.rule("SEC-10", "AUTH-2", "AUTH-4")
 @fuzz(examples=40)
-@given(username=VALUE, password=VALUE, password2=VALUE, same=st.booleans())
-def test_fuzzed_sign_up_form(app, fuzzer, username, password, password2, same):
+@given(
+    username=VALUE,
+    email=st.one_of(st.builds(lambda: f"{token()}@example.com"), VALUE),
+    password=VALUE,
+    password2=VALUE,
+    same=st.booleans(),
+)
+def test_fuzzed_sign_up_form(app, fuzzer, username, email, password, password2, same):
     count(app)
     visitor = app.browser()
     fields = {
         "username": username,
+        "email": email,
         "password1": password,
         "password2": password if same else password2,
         **session_tokens(visitor, "/accounts/register/"),

@@ -123,7 +123,12 @@ def test_account_forms_need_their_sessions_csrf_token(app, alice):
         browser = app.browser()
         page = browser.get("/accounts/register/")
         drop = tuple(pages.hidden_inputs(page)) if not data else ()
-        fields = {"username": username, "password1": PASSWORD, "password2": PASSWORD}
+        fields = {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        }
         answer = browser.submit(page, {**fields, **data}, drop=drop)
         assert answer.status_code in statuses, ("sign-up", answer.status_code)
         assert signed_in_as(browser) is None

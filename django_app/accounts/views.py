@@ -5,9 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from .forms import LoginForm, RegistrationForm
 
@@ -60,3 +62,33 @@ class LogoutView(auth_views.LogoutView):
         # Added after logout() so that the message survives the flush of the old session.
         messages.info(request, "You have been signed out.")
         return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's password change: the user's other sessions end, this one stays signed in."""
+
+    success_url = reverse_lazy("posts:list")
+    success_message = "Your password has been changed."
+
+
+def reset_rate(group, request):
+    """Return the reset throttle as django-ratelimit reads it ("5/3600s"), read per request."""
+    return f"{settings.PASSWORD_RESET_LIMIT}/{settings.PASSWORD_RESET_WINDOW}s"
+
+
+# Throttled per client address: each request may mail someone (SPEC AUTH-14).
+password_reset = ratelimit(group="password_reset", key="ip", rate=reset_rate, method="POST")(
+    auth_views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done"))
+)
+
+
+class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConfirmView):
+    """Django's reset link page; once the password is set, on to sign in with a flash."""
+
+    success_url = reverse_lazy("accounts:login")
+    success_message = "Your password has been set. You may sign in now."
+
+
+def too_many_requests(request, exception):
+    """Answer a throttled request with the site's 429 page (setting RATELIMIT_VIEW)."""
+    return render(request, "429.html", status=429)

@@ -3,7 +3,10 @@
 SECRET_KEY (required unless DEBUG), DEBUG (off unless set), DATABASE_URL (SQLite file beside the
 app by default, postgresql://… for PostgreSQL), ALLOWED_HOSTS (comma-separated), HTTPS (the
 production profile: secure cookies, HSTS, redirect to HTTPS), LOGIN_FAILURE_LIMIT and
-LOGIN_FAILURE_WINDOW (sign-in throttling).
+LOGIN_FAILURE_WINDOW (sign-in throttling), EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and DEFAULT_FROM_EMAIL (mail; the console without EMAIL_HOST),
+PASSWORD_RESET_TIMEOUT, PASSWORD_RESET_LIMIT and PASSWORD_RESET_WINDOW (password reset),
+RATELIMIT_STORAGE_URI (a redis:// URL shared by the workers for the reset throttle).
 """
 
 import os
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django_ratelimit",
     "accounts",
     "posts",
 ]
@@ -64,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns django-ratelimit's refusal (a PermissionDenied, 403) into RATELIMIT_VIEW's 429.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the 429 page, to which the
     # middleware classes above then add the site's headers.
     "axes.middleware.AxesMiddleware",
@@ -203,6 +209,41 @@ AXES_LOCKOUT_TEMPLATE = "429.html"
 # Attempts refused while locked out do not push the end of the lockout further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+
+# Mail: SMTP when EMAIL_HOST is set, else printed on the console (development).
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
+
+# How long a password reset link works (Django's default: 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT") or 259_200)
+
+# Reset requests per client address (django-ratelimit), so nobody mails a user over and over.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT") or 5)
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW") or 3600)
+RATELIMIT_VIEW = "accounts.views.too_many_requests"
+# django-ratelimit counts in the default cache. Local memory counts per process, as
+# Flask-Limiter's memory:// does: several gunicorn workers need RATELIMIT_STORAGE_URI=redis://…
+if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["RATELIMIT_STORAGE_URI"],
+        }
+    }
+    # Django's own Redis cache increments atomically; django-ratelimit only knows django-redis.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not shared between processes: fine for one process, documented above for more.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -17,9 +17,9 @@ from flask_login import current_user, login_url
 from markupsafe import Markup, escape
 from sqlalchemy import func, select, update
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.accounts.forms import PASSWORD_RULES, USERNAME_RULES, normalize_username
+from app.accounts.forms import PASSWORD_RULES, USERNAME_RULES, normalize_username, strip_email
 from app.extensions import db
 from app.hardening import ChoiceFilter, HardenedModelView, IdFilter, no_null_characters, row_ids
 from app.models import DRAFT, PUBLISHED, STATUS_CHOICES, Post, User
@@ -121,21 +121,30 @@ class PostView(StaffModelView):
 
 
 class UserView(StaffModelView):
-    column_list = ["username", "is_active", "is_staff", "is_superuser", "date_joined"]
+    column_list = ["username", "email", "is_active", "is_staff", "is_superuser", "date_joined"]
     column_labels = {
+        "email": "Email address",
         "is_active": "Active",
         "is_staff": "Staff",
         "is_superuser": "Superuser",
         "date_joined": "Joined",
     }
-    column_searchable_list = ["username"]
+    column_searchable_list = ["username", "email"]
     column_filters = ["is_staff", "is_active"]
     column_sortable_list = ["username", "date_joined"]
     column_default_sort = "username"
 
     # Never the hash or the session token: the password is set through the field below.
-    form_columns = ["username", "password", "is_active", "is_staff", "is_superuser"]
-    form_args = {"username": {"filters": [normalize_username], "validators": USERNAME_RULES}}
+    form_columns = ["username", "email", "password", "is_active", "is_staff", "is_superuser"]
+    form_args = {
+        "username": {"filters": [normalize_username], "validators": USERNAME_RULES},
+        # Optional here, as in Django's admin; sign-up asks for it.
+        "email": {
+            "label": "Email address",
+            "filters": [strip_email],
+            "validators": [Optional(), no_null_characters, Email()],
+        },
+    }
     form_extra_fields = {
         "password": PasswordField(
             "Password",

@@ -57,13 +57,13 @@ def seed_demo() -> None:
     """Load demo users (alice, bob) and 25 posts, some drafts. Safe to run again."""
     demo = json.loads(DEMO_DATA.read_text())
     users = {}
-    for username in demo["users"]:
-        user = find_user(username)
+    for data in demo["users"]:
+        user = find_user(data["username"])
         if user is None:
-            user = User(username=username)
+            user = User(username=data["username"], email=data["email"])
             user.set_password(demo["password"])
             db.session.add(user)
-        users[username] = user
+        users[user.username] = user
     db.session.flush()
 
     now = datetime.now(UTC)
@@ -87,8 +87,8 @@ def seed_demo() -> None:
             added += 1
     db.session.commit()
     click.echo(f"Demo data ready ({added} posts added). Sign in as:")
-    for username in demo["users"]:
-        click.echo(f"  {username} / {demo['password']}")
+    for data in demo["users"]:
+        click.echo(f"  {data['username']} / {demo['password']}")
 
 
 def init_app(app: Flask) -> None:

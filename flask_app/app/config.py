@@ -37,6 +37,22 @@ def database_uri(url: str | None, instance_path: str) -> str:
     return url
 
 
+def mail_settings(environ) -> dict:
+    """Read Django's mail variables into Flask-Mailman's settings; the console without a host."""
+    settings = {"MAIL_DEFAULT_SENDER": environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"}
+    if not environ.get("EMAIL_HOST"):
+        return {**settings, "MAIL_BACKEND": "console"}
+    return {
+        **settings,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": environ["EMAIL_HOST"],
+        "MAIL_PORT": int(environ.get("EMAIL_PORT") or 25),
+        "MAIL_USERNAME": environ.get("EMAIL_HOST_USER") or None,
+        "MAIL_PASSWORD": environ.get("EMAIL_HOST_PASSWORD") or None,
+        "MAIL_USE_TLS": env_flag(environ.get("EMAIL_USE_TLS")),
+    }
+
+
 class Config:
     """The app's settings: fixed values here, environment values in __init__."""
 
@@ -80,6 +96,13 @@ class Config:
         # more than one worker needs a shared store: RATELIMIT_STORAGE_URI=redis://host:6379/0.
         # (Django's django-axes counts in the database, which every worker shares.)
         self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+
+        # Password reset: how long a link works (Django's default, 3 days), and how many reset
+        # requests one address may send in a window, so nobody mails a user over and over.
+        self.PASSWORD_RESET_TIMEOUT = int(environ.get("PASSWORD_RESET_TIMEOUT") or 259_200)
+        self.PASSWORD_RESET_LIMIT = int(environ.get("PASSWORD_RESET_LIMIT") or 5)
+        self.PASSWORD_RESET_WINDOW = int(environ.get("PASSWORD_RESET_WINDOW") or 3600)
+        self.__dict__.update(mail_settings(environ))
 
         # The production profile: HTTPS=1 behind a TLS-terminating proxy.
         self.HTTPS = env_flag(environ.get("HTTPS"))

@@ -6,6 +6,7 @@ from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -37,6 +38,9 @@ csrf = CSRFProtect()
 talisman = Talisman()
 # No default limits: only the views that say so are limited (the sign-in form's failures).
 limiter = Limiter(key_func=get_remote_address)
+
+# Django's mail API for Flask: SMTP, or the console without EMAIL_HOST (config.py).
+mail = Mail()
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"

@@ -46,6 +46,8 @@ def make_app(database: Path, **config):
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "TRUSTED_HOSTS": ["localhost"],
+            # Flask-Mailman keeps messages in app.extensions["mailman"].outbox.
+            "MAIL_BACKEND": "locmem",
             **config,
         }
     )

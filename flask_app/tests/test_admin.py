@@ -197,3 +197,21 @@ def test_the_admin_leads_back_to_the_site_and_signs_out(staff, alice, make_post)
     signed_out = staff.post("/accounts/logout/", follow_redirects=True)
     assert "You have been signed out." in signed_out.get_data(as_text=True)
     assert staff.get("/admin/").status_code == 302
+
+
+def test_superusers_see_and_edit_a_users_email_address(staff, app, alice):
+    assert "alice" in staff.get("/admin/user/?search=alice").get_data(as_text=True)
+    response = staff.post(
+        f"/admin/user/edit/?id={alice}",
+        data={"username": "alice", "email": "alice@example.org", "is_active": "y"},
+    )
+    assert response.status_code == 302
+    listing = staff.get("/admin/user/").get_data(as_text=True)
+    assert "alice@example.org" in listing
+    refused = staff.post(
+        f"/admin/user/edit/?id={alice}",
+        data={"username": "alice", "email": "not-an-address", "is_active": "y"},
+    )
+    assert refused.status_code == 200
+    with app.app_context():
+        assert db.session.get(User, alice).email == "alice@example.org"

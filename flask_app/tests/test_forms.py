@@ -8,7 +8,12 @@ from tests.conftest import PASSWORD
 
 
 def register_form(app, **data):
-    fields = {"username": "newuser", "password1": "pw-long-enough", "password2": "pw-long-enough"}
+    fields = {
+        "username": "newuser",
+        "email": "newuser@example.com",
+        "password1": "pw-long-enough",
+        "password2": "pw-long-enough",
+    }
     with app.test_request_context(method="POST", data={**fields, **data}):
         form = RegisterForm()
         form.validate()

@@ -149,6 +149,7 @@ def test_register_signs_in_and_ignores_staff_flags(client, app):
         "/accounts/register/?next=/posts/new/",
         data={
             "username": "newbie",
+            "email": "newbie@example.com",
             "password1": "pw-long-enough",
             "password2": "pw-long-enough",
             "is_staff": "y",

@@ -39,17 +39,27 @@ class Adapter:
     csrf_failure_status: int  # 403 for Django, 400 for Flask-WTF
     admin_login_path: str  # where the admin sends visitors to sign in
     admin_login_form: str  # the sign-in form on that page (a CSS selector)
+    mail_port: int | None = None  # the suite's SMTP server on 127.0.0.1 (tests/mail.py)
+    mail_sender = "posts@example.com"
 
     # -- building and starting -------------------------------------------------------------
 
     def env(self, database_url: str) -> dict[str, str]:
         """Return the environment the app runs with (settings come from it)."""
+        mail = {}
+        if self.mail_port is not None:
+            mail = {
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(self.mail_port),
+                "DEFAULT_FROM_EMAIL": self.mail_sender,
+            }
         return {
             **os.environ,
             "DATABASE_URL": database_url,
             "SECRET_KEY": f"test-secret-key-{self.name}-not-for-production-0123456789",
             "DEBUG": "0",
             "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+            **mail,
         }
 
     def cli(self, *args: str, env: dict[str, str], check: bool = True):

@@ -9,6 +9,7 @@ def register(username="newcomer", password=GOOD_PASSWORD, password2=None):
     return RegistrationForm(
         {
             "username": username,
+            "email": "newcomer@example.com",
             "password1": password,
             "password2": password if password2 is None else password2,
         }

@@ -12,7 +12,8 @@ def flashes(response):
 def test_sign_up_page_has_the_contract_fields(client):
     response = client.get("/accounts/register/")
     assert response.status_code == 200
-    assert list(response.context["form"].fields) == ["username", "password1", "password2"]
+    fields = ["username", "email", "password1", "password2"]
+    assert list(response.context["form"].fields) == fields
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,7 @@ def test_sign_up_creates_a_plain_user_and_signs_them_in(db, client, next_url, la
         "/accounts/register/",
         {
             "username": "newcomer",
+            "email": "newcomer@example.com",
             "password1": "plum-orchard-42",
             "password2": "plum-orchard-42",
             "next": next_url,

@@ -1,1 +1,1 @@
-"""Accounts: sign up, sign in, sign out."""
+"""Accounts: sign up, sign in, sign out, change or reset a password."""

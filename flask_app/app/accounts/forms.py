@@ -1,4 +1,4 @@
-"""Sign-up and sign-in forms, and the username and password rules the admin shares."""
+"""Account forms, and the username and password rules the admin shares."""
 
 import gzip
 import re
@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from app.extensions import db
 from app.hardening import no_null_characters
@@ -76,7 +76,8 @@ def too_similar(password: str, username: str) -> bool:
 
 def not_like_the_username(form, field) -> None:
     """Refuse a password too like the username (Django's UserAttributeSimilarityValidator)."""
-    username = form.username.data or ""
+    # Sign-up and the admin have a username field; the password forms know their user.
+    username = (form.username.data if "username" in form else form.user.username) or ""
     if field.data and username and too_similar(field.data, username):
         raise ValidationError("The password is too similar to the username.")
 
@@ -101,6 +102,18 @@ PASSWORD_RULES = [
 ]
 
 
+def strip_email(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+EMAIL_RULES = [
+    DataRequired(),
+    no_null_characters,
+    Length(max=254),
+    Email(message="Enter a valid email address."),
+]
+
+
 class RegisterForm(FlaskForm):
     # The descriptions say the rules up front, as Django's model and password validators do.
     username = StringField(
@@ -108,6 +121,12 @@ class RegisterForm(FlaskForm):
         description="3 to 30 characters: letters, digits and @ . + - _ only.",
         filters=[normalize_username],
         validators=USERNAME_RULES,
+    )
+    email = EmailField(
+        "Email",
+        description="For password resets. Never shown to others.",
+        filters=[strip_email],
+        validators=EMAIL_RULES,
     )
     password1 = PasswordField(
         "Password",
@@ -136,3 +155,43 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField("Password", validators=[DataRequired(), no_null_characters])
     next = HiddenField()
+
+
+class PasswordResetForm(FlaskForm):
+    """Ask for the address a reset link goes to (Django's PasswordResetForm)."""
+
+    email = EmailField("Email", validators=EMAIL_RULES)
+
+
+class SetPasswordForm(FlaskForm):
+    """Choose a new password twice, for a known user (Django's SetPasswordForm)."""
+
+    new_password1 = PasswordField(
+        "New password",
+        description="At least 8 characters, not entirely numeric, and not your username.",
+        validators=[DataRequired(), *PASSWORD_RULES],
+    )
+    new_password2 = PasswordField(
+        "New password confirmation",
+        validators=[
+            DataRequired(),
+            EqualTo("new_password1", message="The two password fields didn't match."),
+        ],
+    )
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+def old_password_matches(form, field) -> None:
+    if not form.user.check_password(field.data or ""):
+        raise ValidationError("Your old password was entered incorrectly. Please enter it again.")
+
+
+class PasswordChangeForm(SetPasswordForm):
+    """The old password, then a new one twice (Django's PasswordChangeForm)."""
+
+    old_password = PasswordField(
+        "Old password", validators=[DataRequired(), no_null_characters, old_password_matches]
+    )

@@ -1,4 +1,4 @@
-"""Sign up, sign in and sign out."""
+"""Sign up, sign in, sign out, and change or reset a password."""
 
 from flask import (
     Blueprint,
@@ -12,13 +12,21 @@ from flask import (
     url_for,
 )
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import security_log
-from app.accounts.forms import LoginForm, RegisterForm, normalize_username
+from app.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RegisterForm,
+    SetPasswordForm,
+    normalize_username,
+)
+from app.accounts.reset import send_reset_links, user_for_token
 from app.extensions import db, limiter
 from app.hardening import clip_key
 from app.models import User
@@ -50,7 +58,7 @@ def register():
     """Create an account and sign it in."""
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = User(username=form.username.data)
+        user = User(username=form.username.data, email=form.email.data)
         user.set_password(form.password1.data)
         db.session.add(user)
         try:
@@ -141,3 +149,58 @@ def logout():
     logout_user()
     flash("You have been signed out.", "info")
     return redirect(url_for("posts.index"))
+
+
+@bp.route("/password/change/", methods=["GET", "POST"])
+@login_required
+def password_change():
+    """Change the password: the user's other sessions end, this one stays signed in."""
+    user = current_user._get_current_object()
+    form = PasswordChangeForm(user)
+    if form.validate_on_submit():
+        # set_password() rotates the session token, which signs every other cookie out.
+        user.set_password(form.new_password1.data)
+        db.session.commit()
+        start_session(user)
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("posts.index"))
+    return render_template("accounts/password_change.html", form=form)
+
+
+def reset_limit() -> str:
+    """Return the reset throttle as Flask-Limiter reads it ("5 per 3600 seconds")."""
+    config = current_app.config
+    return f"{config['PASSWORD_RESET_LIMIT']} per {config['PASSWORD_RESET_WINDOW']} seconds"
+
+
+@bp.route("/password/reset/", methods=["GET", "POST"])
+# Per client address: each request may send mail.
+@limiter.limit(reset_limit, methods=["POST"])
+def password_reset():
+    """Mail a reset link; answer the same whether the address is known or not."""
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        send_reset_links(form.email.data)
+        return redirect(url_for("accounts.password_reset_done"))
+    return render_template("accounts/password_reset.html", form=form)
+
+
+@bp.get("/password/reset/done/")
+def password_reset_done():
+    """Say that a link is on its way, if the address belongs to someone."""
+    return render_template("accounts/password_reset_done.html")
+
+
+@bp.route("/reset/<token>/", methods=["GET", "POST"])
+def password_reset_confirm(token: str):
+    """Set a new password through a reset link; every session of the user ends."""
+    user = user_for_token(token)
+    if user is None:
+        return render_template("accounts/password_reset_confirm.html", validlink=False)
+    form = SetPasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.new_password1.data)
+        db.session.commit()
+        flash("Your password has been set. You may sign in now.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/password_reset_confirm.html", validlink=True, form=form)

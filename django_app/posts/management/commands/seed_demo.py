@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo = json.loads(DEMO_DATA.read_text())
         password = demo["password"]
-        users = {name: self.get_or_create_user(name, password) for name in demo["users"]}
+        users = {
+            user["username"]: self.get_or_create_user(user, password) for user in demo["users"]
+        }
         now = timezone.now()
         added = 0
         for number, data in enumerate(demo["posts"], start=1):
@@ -39,11 +41,11 @@ class Command(BaseCommand):
                 Post.objects.filter(pk=post.pk).update(created=created)
                 added += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({added} posts added). Sign in as:"))
-        for username in demo["users"]:
-            self.stdout.write(f"  {username} / {password}")
+        for user in demo["users"]:
+            self.stdout.write(f"  {user['username']} / {password}")
 
-    def get_or_create_user(self, username, password):
+    def get_or_create_user(self, user, password):
         try:
-            return User.objects.get_by_natural_key(username)
+            return User.objects.get_by_natural_key(user["username"])
         except User.DoesNotExist:
-            return User.objects.create_user(username, password=password)
+            return User.objects.create_user(user["username"], user["email"], password)
