@@ -100,7 +100,13 @@ def walk(adapter, application, database_url: str) -> dict:
     page = collect(visitor.get("/accounts/register/"))
     signed_up = collect(
         visitor.submit(
-            page, {"username": username, "password1": USER_PASSWORD, "password2": USER_PASSWORD}
+            page,
+            {
+                "username": username,
+                "email": f"{username}@example.com",
+                "password1": USER_PASSWORD,
+                "password2": USER_PASSWORD,
+            },
         )
     )
     stored = adapter.stored_password(database_url, username)
