@@ -25,6 +25,12 @@ def _unhashed_static_files(settings):
     }
 
 
+@pytest.fixture
+def fast_hashes(settings):
+    """Hash with a fast hasher, for tests that sign in many times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def password():
     return "correct-horse-battery-9"

@@ -237,7 +237,7 @@ def test_staff_who_are_not_superusers_cannot_manage_users(app, adapter, staff):
     editor = app.browser()
     adapter.admin_login(editor, username, password)
     assert adapter.admin_user_list(editor).status_code == 200
-    assert adapter.admin_post_titles(adapter.admin_post_list(editor)) is not None
+    assert adapter.admin_post_list(editor).status_code == 200
 
     # The superuser's forms, sent back with the editor's own session and CSRF token.
     newcomer = f"made{token()}"

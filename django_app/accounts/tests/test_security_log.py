@@ -7,13 +7,9 @@ import pytest
 from accounts.models import User
 
 RIGHT, WRONG = "plum-orchard-42", "wrong-pass-1"
+# These tests sign in many times.
+pytestmark = pytest.mark.usefixtures("fast_hashes")
 LOGGER = "posts.security"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashes(settings):
-    """Hash with a fast hasher: these tests sign in several times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

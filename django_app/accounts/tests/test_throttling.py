@@ -10,12 +10,8 @@ from django.db.models import F
 from accounts.models import User
 
 RIGHT, WRONG = "plum-orchard-42", "wrong-pass-1"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashes(settings):
-    """Hash with a fast hasher: these tests sign in dozens of times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# These tests sign in many times.
+pytestmark = pytest.mark.usefixtures("fast_hashes")
 
 
 @pytest.fixture
