@@ -25,6 +25,14 @@ def _unhashed_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with no throttle counts: django-ratelimit keeps them in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def fast_hashes(settings):
     """Hash with a fast hasher, for tests that sign in many times."""

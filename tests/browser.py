@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import random
 import re
+import sys
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
@@ -12,6 +15,38 @@ REDIRECTS = (301, 302, 303, 307, 308)
 # What a CSRF token looks like in a hidden input: a long run of token characters (Django's
 # 64 letters and digits; Flask-WTF's signed, dotted base64).
 TOKEN_VALUE = re.compile(r"^[A-Za-z0-9._-]{32,}$")
+
+
+_used_addresses = {"127.0.0.1", "127.0.0.2"}
+
+
+def fresh_address() -> str:
+    """Return a loopback address no other client of this run has (a client of its own).
+
+    The apps throttle sign-ups, sign-ins and reset requests per client address (SEC-13, AUTH-1,
+    AUTH-14), and a shared store (Redis) keeps counts from earlier runs within the hour: each
+    visitor comes from an address of its own, as real ones do. Random, so that runs differ.
+    """
+    while True:
+        address = str(ipaddress.IPv4Address((127 << 24) + random.getrandbits(24)))
+        if address not in _used_addresses:
+            _used_addresses.add(address)
+            return address
+
+
+def own_address_transport(base_url: str) -> httpx.HTTPTransport | None:
+    """Return a transport from a fresh loopback address, for a server on one; else None.
+
+    Any 127.0.0.0/8 address reaches a server on 127.0.0.1 on Linux; elsewhere (macOS has only
+    127.0.0.1) and for other hosts, the system's own source address is used.
+    """
+    try:
+        server = ipaddress.IPv4Address(urlsplit(base_url).hostname or "")
+    except ValueError:
+        return None
+    if not server.is_loopback or not sys.platform.startswith("linux"):
+        return None
+    return httpx.HTTPTransport(local_address=fresh_address())
 
 
 def html(response: httpx.Response) -> BeautifulSoup:
@@ -73,11 +108,12 @@ class Browser:
         self.base_url = base_url
         # False: forms are posted without their token-like hidden inputs (a forged request).
         self.send_tokens = send_tokens
-        self.transport = transport
+        # A new visitor over HTTP comes from an address of its own (see fresh_address).
+        self.transport = transport or own_address_transport(base_url)
         self.username = username  # who the suite signed in with this browser, if anyone
         self.http = httpx.Client(
             base_url=base_url,
-            transport=transport,
+            transport=self.transport,
             cookies=cookies,
             follow_redirects=False,
             timeout=60,

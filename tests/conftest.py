@@ -24,7 +24,7 @@ import pytest
 
 from tests import actions, mail, pages
 from tests.adapters.base import ROOT, Adapter
-from tests.browser import Browser
+from tests.browser import Browser, fresh_address
 from tests.harness import (
     FIGURES,
     REDIS_URL,
@@ -317,8 +317,10 @@ class AppUnderTest:
         return self._adapter
 
     def browser(self) -> Browser:
-        """Return a new visitor with an empty cookie jar."""
-        return Browser(self.base_url, self.transport)
+        """Return a new visitor with an empty cookie jar, from an address of its own."""
+        if self.transport is not None:
+            return Browser(self.base_url, self.transport.from_address(fresh_address()))
+        return Browser(self.base_url)
 
     def browser_from(self, address: str) -> Browser:
         """Return a new visitor connecting from another local address (another client).

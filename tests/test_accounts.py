@@ -277,6 +277,19 @@ def test_sign_out(app):
     assert_sign_in_redirect(browser.get("/posts/new/"), "/posts/new/")
 
 
+@pytest.mark.rule("AUTH-8", "SEC-5")
+def test_sign_out_reaches_as_far_as_the_session_store(app, adapter):
+    """Signing out in one browser signs out every browser on Flask, only that one on Django."""
+    username, password, browser = app.make_user("reach")
+    elsewhere = app.signed_in(username, password)
+    assert sign_out(browser).status_code in (302, 303)
+    assert signed_in_as(browser) is None
+    if adapter.sign_out_ends_every_session is None:
+        return
+    expected = None if adapter.sign_out_ends_every_session else username
+    assert signed_in_as(elsewhere) == expected, "the other browser after sign-out"
+
+
 @pytest.mark.rule("AUTH-9")
 def test_header_of_a_user(alice):
     for path in ("/", "/accounts/register/", "/no-such-page/"):

@@ -33,7 +33,7 @@ from tests.actions import (
     view_post,
     visit_public_pages,
 )
-from tests.browser import REDIRECTS, Browser, html, location
+from tests.browser import REDIRECTS, Browser, fresh_address, html, location, own_address_transport
 from tests.harness import Server
 from tests.test_security import BAD_URLS
 
@@ -42,6 +42,7 @@ EVIL = "https://evil.example"
 INVALID = "Invalid username or password."
 # The rule's defaults (SEC-13), and the short ones the window test's server runs with.
 FAILURE_LIMIT = 5
+ADDRESS_LIMIT = 20  # the default of LOGIN_ADDRESS_LIMIT (SEC-13)
 SHORT_LIMIT, SHORT_WINDOW = 2, 10
 STAFF = ("warden", "Warden-Pass-2026!")
 
@@ -437,33 +438,53 @@ def failed_sign_in(browser: Browser, username: str, *, reaches_limit=False) -> h
 @pytest.mark.rule("SEC-13", "AUTH-5")
 @pytest.mark.requires("redis", apps=("flask",), modes=("live",))
 def test_failed_sign_ins_are_throttled_per_username_and_client(app, alice):
+    """After five failures a name is locked from that client, even with the right password."""
     username, password, _ = app.make_user("throttle")
+    client = fresh_address()
     # Four failures, a success (not counted), the fifth failure.
     for _ in range(FAILURE_LIMIT - 1):
-        failed_sign_in(app.browser(), username)
-    answer = sign_in(app.browser(), username, password)
+        failed_sign_in(app.browser_from(client), username)
+    answer = sign_in(app.browser_from(client), username, password)
     assert answer.status_code in (302, 303), ("a success before the limit", answer.status_code)
-    failed_sign_in(app.browser(), username, reaches_limit=True)
+    failed_sign_in(app.browser_from(client), username, reaches_limit=True)
     # Locked for this username from this client, even with the right password.
-    browser = app.browser()
+    browser = app.browser_from(client)
     answer = sign_in(browser, username, password)
     assert answer.status_code == 429, (answer.status_code, pages.nonfield_errors(answer))
     assert signed_in_as(browser) is None
     # Another username from the same client, and the same username from another client.
-    assert sign_in(app.browser(), alice.username, PASSWORD).status_code in (302, 303)
-    other_client = app.browser_from("127.0.0.2")
+    assert sign_in(app.browser_from(client), alice.username, PASSWORD).status_code in (302, 303)
+    other_client = app.browser()
     answer = sign_in(other_client, username, password)
     assert answer.status_code in (302, 303), ("another client", answer.status_code)
     assert signed_in_as(other_client) == username
 
 
 @pytest.mark.rule("SEC-13")
+@pytest.mark.requires("redis", modes=("live",))
+def test_sign_ins_are_throttled_per_client_whatever_the_usernames(app, alice):
+    """After twenty sign-ins from one client, each with another name, it gets the 429 page."""
+    client = fresh_address()
+    for n in range(ADDRESS_LIMIT):
+        answer = sign_in(app.browser_from(client), f"spray{n}{token()}", "Wrong-Password-42")
+        assert answer.status_code == 200, (n, answer.status_code)
+    browser = app.browser_from(client)
+    answer = sign_in(browser, alice.username, PASSWORD)
+    assert answer.status_code == 429, answer.status_code
+    assert pages.h1(answer) == ["Too many attempts"]
+    assert signed_in_as(browser) is None
+    assert sign_in(app.browser(), alice.username, PASSWORD).status_code in (302, 303)
+
+
+@pytest.mark.rule("SEC-13")
 @pytest.mark.requires("redis", apps=("flask",), modes=("live",))
 def test_admin_sign_in_is_throttled(app, adapter):
+    """Failed sign-ins to the admin lock the name out after five, as the site's own do."""
     username = f"intruder{token()}"  # failures count for unknown usernames too
+    client = fresh_address()
 
     def attempt() -> int:
-        answer = app.browser().submit(
+        answer = app.browser_from(client).submit(
             adapter.admin_login_path, {"username": username, "password": "Wrong-Password-42"}
         )
         return answer.status_code
@@ -477,17 +498,20 @@ def test_admin_sign_in_is_throttled(app, adapter):
 def lock_and_wait(server: Server) -> dict:
     """Lock a user out, wait for the window to pass, and sign in; return each step's answer."""
     username = f"window{token()}"
-    steps = {"sign-up": register(Browser(server.base_url), username).status_code}
+    transport = own_address_transport(server.base_url)  # one client throughout
+
+    def visitor() -> Browser:
+        return Browser(server.base_url, transport)
+
+    steps = {"sign-up": register(visitor(), username).status_code}
     for n in range(SHORT_LIMIT):
-        answer = sign_in(Browser(server.base_url), username, "Wrong-Password-42")
+        answer = sign_in(visitor(), username, "Wrong-Password-42")
         steps[f"failure {n + 1}"] = (answer.status_code, pages.nonfield_errors(answer))
     last_failure = time.monotonic()
-    steps["right password, locked"] = sign_in(
-        Browser(server.base_url), username, PASSWORD
-    ).status_code
+    steps["right password, locked"] = sign_in(visitor(), username, PASSWORD).status_code
     steps["seconds from the last failure"] = round(time.monotonic() - last_failure, 1)
     time.sleep(max(0, last_failure + SHORT_WINDOW + 1.5 - time.monotonic()))
-    browser = Browser(server.base_url)
+    browser = visitor()
     steps["right password, after the window"] = sign_in(browser, username, PASSWORD).status_code
     steps["signed in"] = signed_in_as(browser) == username
     return steps

@@ -9,7 +9,8 @@ import pytest
 
 from tests import pages
 from tests.actions import PASSWORD, register, sign_in, sign_out, token
-from tests.browser import Browser
+from tests.browser import Browser, fresh_address
+from tests.mail import link_path
 
 LOGGER = "posts.security"
 WRONG_PASSWORD = "Wrong-Password-7731"
@@ -64,7 +65,7 @@ def secrets_of(browser: Browser) -> list[str]:
 @pytest.mark.rule("OPS-9")
 def test_sign_up_sign_in_and_sign_out_are_logged(app, security_log):
     """An operator reads each sign-in, refused sign-in and sign-out, with name and address."""
-    username, address = f"log{token()}", "127.0.0.2"
+    username, address = f"log{token()}", fresh_address()
     browser = app.browser_from(address)
     assert register(browser, username).status_code in (302, 303)
     secrets = secrets_of(browser)
@@ -85,7 +86,7 @@ def test_sign_up_sign_in_and_sign_out_are_logged(app, security_log):
 @pytest.mark.requires("staff")
 def test_admin_sign_in_is_logged(app, adapter, security_log):
     """An operator reads the staff's sign-in to the admin, with name and address."""
-    address = "127.0.0.3"
+    address = fresh_address()
     username, password = app.staff
     adapter.admin_login(app.browser_from(address), username, password)
     assert logged(security_log(), "sign-in", username, address) == 1
@@ -97,7 +98,7 @@ def test_admin_sign_in_is_logged(app, adapter, security_log):
 def test_throttled_sign_ins_are_logged(app, security_log):
     """An operator reads the failures that lock a name out, then the refusals while it is."""
     username, _, _ = app.make_user("logthrottle")
-    address = "127.0.0.4"
+    address = fresh_address()
     for _ in range(FAILURE_LIMIT):
         sign_in(app.browser_from(address), username, WRONG_PASSWORD)
     assert sign_in(app.browser_from(address), username, PASSWORD).status_code == 429
@@ -117,3 +118,30 @@ def test_a_line_break_in_a_username_forges_no_line(app, security_log):
     lines = security_log()
     assert any(forged_name in text for text in lines), "the refused sign-in was not logged"
     assert logged(lines, "sign-in", forged_name, "10.9.8.7") == 0, lines
+
+
+@pytest.mark.rule("OPS-9", "AUTH-11", "AUTH-13")
+@pytest.mark.requires("mail")
+def test_password_change_and_reset_are_logged(app, security_log, mailbox):
+    """An operator reads each password change and reset, with name and address, no secret."""
+    username, address = f"logpw{token()}", fresh_address()
+    email = f"{username}@example.com"
+    browser = app.browser_from(address)
+    assert register(browser, username, email=email).status_code in (302, 303)
+    changed, reset = "Granite-Meadow-4417", "Juniper-Lantern-8802"
+    fields = {"old_password": PASSWORD, "new_password1": changed, "new_password2": changed}
+    assert browser.submit("/accounts/password/change/", fields).status_code in (302, 303)
+    asked = browser.submit("/accounts/password/reset/", {"email": email})
+    assert asked.status_code in (302, 303), asked.status_code
+    path = link_path(mailbox.to(email, count=1)[0])
+    page = browser.follow(browser.get(path))
+    answer = browser.submit(page, {"new_password1": reset, "new_password2": reset})
+    assert answer.status_code in (302, 303), pages.fields_in_error(answer)
+
+    lines = security_log()
+    assert logged(lines, "password changed", username, address) == 1, lines
+    assert logged(lines, "password reset", username, address) == 1, lines
+    text = "\n".join(lines)
+    link_parts = [part for part in path.split("/") if len(part) > 15]
+    for secret in (PASSWORD, changed, reset, *link_parts):
+        assert secret not in text

@@ -8,7 +8,6 @@ counts only the requests of the test that checks it.
 
 from __future__ import annotations
 
-import random
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -17,7 +16,7 @@ import pytest
 
 from tests import pages
 from tests.actions import PASSWORD, register, sign_in, signed_in_as, token
-from tests.browser import Browser, location
+from tests.browser import Browser, fresh_address, location
 from tests.conftest import STAFF
 from tests.harness import Server
 from tests.mail import Mailbox, link_path
@@ -27,10 +26,8 @@ CHANGED = "Your password has been changed."
 SET = "Your password has been set. You may sign in now."
 DONE = "/accounts/password/reset/done/"
 INVALID_LINK = "Invalid reset link"
+SIGN_UP_LIMIT = 10  # the default of SIGN_UP_LIMIT (AUTH-14)
 SHORT_TIMEOUT = 2  # seconds a reset link lasts on the server of test_reset_link_expires
-# Client addresses of their own, random so that counts a shared store (Redis) keeps from an
-# earlier run within the hour count nothing here.
-ADDRESSES = (f"127.{random.randrange(1, 255)}.{n // 250}.{n % 250 + 1}" for n in range(62_500))
 
 
 def sign_up(app, email: str | None = None) -> tuple[str, str, Browser]:
@@ -47,7 +44,7 @@ def request_reset(app_or_browser, email: str) -> httpx.Response:
     """Ask for a reset link from a client address of its own; return the POST's answer."""
     browser = app_or_browser
     if not isinstance(browser, Browser):
-        browser = app_or_browser.browser_from(next(ADDRESSES))
+        browser = app_or_browser.browser_from(fresh_address())
     return browser.submit("/accounts/password/reset/", {"email": email})
 
 
@@ -303,7 +300,7 @@ def test_reset_link_expires_after_its_timeout(job):
 def test_reset_requests_are_throttled_per_client_address(app, mailbox):
     """The sixth reset request within the hour from one address gets the 429 page, no mail."""
     _, email, _ = sign_up(app)
-    address = next(ADDRESSES)
+    address = fresh_address()
     statuses = []
     for n in range(6):
         asked = email if n == 5 else f"nobody{token()}@example.com"
@@ -315,6 +312,24 @@ def test_reset_requests_are_throttled_per_client_address(app, mailbox):
     assert mailbox.to(email, timeout=0.5) == []
     assert location(request_reset(app, email))[0] == DONE
     assert len(mailbox.to(email, count=1)) == 1
+
+
+@pytest.mark.rule("AUTH-14", "AUTH-1")
+@pytest.mark.requires("redis", modes=("live",))
+def test_sign_ups_are_throttled_per_client_address(app):
+    """The eleventh sign-up within the hour from one address gets the 429 page, no account."""
+    address = fresh_address()
+    for n in range(SIGN_UP_LIMIT):
+        answer = register(app.browser_from(address), f"many{n}{token()}")
+        assert answer.status_code in (302, 303), (n, answer.status_code)
+    username = f"onemore{token()}"
+    browser = app.browser_from(address)
+    answer = register(browser, username)
+    assert answer.status_code == 429, answer.status_code
+    assert pages.h1(answer) == ["Too many attempts"]
+    assert signed_in_as(browser) is None
+    assert sign_in(app.browser(), username, PASSWORD).status_code == 200, "an account was made"
+    assert register(app.browser(), username).status_code in (302, 303), "another address"
 
 
 JOBS = {"reset-timeout": expire_link}

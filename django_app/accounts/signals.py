@@ -1,8 +1,9 @@
-"""The security log: sign-ins, refused and throttled sign-ins, sign-outs.
+"""The security log: sign-ins, refused and throttled sign-ins, sign-outs, new passwords.
 
 One line each on the `posts.security` logger (the Flask app writes the same lines), naming the
 username and the client's address; never a password, a cookie or a token. Django's auth signals
-cover the site's sign-in and the admin's alike; django-axes signals the throttled ones.
+cover the site's sign-in and the admin's alike; django-axes signals the throttled ones. Django
+signals no new password, so the password views call `password_set` themselves.
 """
 
 import logging
@@ -51,3 +52,9 @@ def signed_out(sender, request, user, **kwargs):
     if user is not None:
         address = get_client_ip_address(request)
         log.info("sign-out: username=%s address=%s", shown(user.get_username()), address)
+
+
+def password_set(request, user, event):
+    """Log a new password: EVENT is "password changed" or "password reset"."""
+    address = get_client_ip_address(request)
+    log.info("%s: username=%s address=%s", event, shown(user.get_username()), address)

@@ -6,16 +6,19 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from .forms import LoginForm, RegistrationForm
+from .signals import password_set
+from .throttling import reset_limited, sign_in_limited, sign_up_limited
 
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
+@sign_up_limited
 def register(request):
     """Create an account, sign its owner in and send them on to `next`."""
     next_url = request.POST.get("next", request.GET.get("next", ""))
@@ -38,6 +41,7 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
+@method_decorator(sign_in_limited, name="post")
 class LoginView(SuccessMessageMixin, auth_views.LoginView):
     """Django's sign-in view (safe `next`, new session) with a flash on success.
 
@@ -70,14 +74,14 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("posts:list")
     success_message = "Your password has been changed."
 
-
-def reset_rate(group, request):
-    """Return the reset throttle as django-ratelimit reads it ("5/3600s"), read per request."""
-    return f"{settings.PASSWORD_RESET_LIMIT}/{settings.PASSWORD_RESET_WINDOW}s"
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_set(self.request, form.user, "password changed")
+        return response
 
 
 # Throttled per client address: each request may mail someone (SPEC AUTH-14).
-password_reset = ratelimit(group="password_reset", key="ip", rate=reset_rate, method="POST")(
+password_reset = reset_limited(
     auth_views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done"))
 )
 
@@ -87,6 +91,11 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
 
     success_url = reverse_lazy("accounts:login")
     success_message = "Your password has been set. You may sign in now."
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_set(self.request, form.user, "password reset")
+        return response
 
 
 def too_many_requests(request, exception):

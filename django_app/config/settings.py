@@ -2,11 +2,12 @@
 
 SECRET_KEY (required unless DEBUG), DEBUG (off unless set), DATABASE_URL (SQLite file beside the
 app by default, postgresql://… for PostgreSQL), ALLOWED_HOSTS (comma-separated), HTTPS (the
-production profile: secure cookies, HSTS, redirect to HTTPS), LOGIN_FAILURE_LIMIT and
-LOGIN_FAILURE_WINDOW (sign-in throttling), EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+production profile: secure cookies, HSTS, redirect to HTTPS), LOGIN_FAILURE_LIMIT,
+LOGIN_FAILURE_WINDOW and LOGIN_ADDRESS_LIMIT (sign-in throttling), SIGN_UP_LIMIT and
+SIGN_UP_WINDOW (sign-up throttling), EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and DEFAULT_FROM_EMAIL (mail; the console without EMAIL_HOST),
 PASSWORD_RESET_TIMEOUT, PASSWORD_RESET_LIMIT and PASSWORD_RESET_WINDOW (password reset),
-RATELIMIT_STORAGE_URI (a redis:// URL shared by the workers for the reset throttle).
+RATELIMIT_STORAGE_URI (a redis:// URL shared by the workers for the address throttles).
 """
 
 import os
@@ -209,6 +210,9 @@ AXES_LOCKOUT_TEMPLATE = "429.html"
 # Attempts refused while locked out do not push the end of the lockout further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Sign-in attempts from one address within that window, whatever the usernames, so that one
+# client cannot try a common password on many names (django-ratelimit, accounts/throttling.py).
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT") or 20)
 
 # Mail: SMTP when EMAIL_HOST is set, else printed on the console (development).
 if os.environ.get("EMAIL_HOST"):
@@ -228,6 +232,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT") or 259_200
 # Reset requests per client address (django-ratelimit), so nobody mails a user over and over.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT") or 5)
 PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW") or 3600)
+# Sign-ups per client address, so that nobody makes accounts by the thousand.
+SIGN_UP_LIMIT = int(os.environ.get("SIGN_UP_LIMIT") or 10)
+SIGN_UP_WINDOW = int(os.environ.get("SIGN_UP_WINDOW") or 3600)
 RATELIMIT_VIEW = "accounts.views.too_many_requests"
 # django-ratelimit counts in the default cache. Local memory counts per process, as
 # Flask-Limiter's memory:// does: several gunicorn workers need RATELIMIT_STORAGE_URI=redis://…

@@ -3,10 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.throttling import sign_in_limited
+
 from . import health
 
 admin.site.site_header = "Posts administration"
 admin.site.site_title = "Posts admin"
+# The admin's sign-in counts with the site's: one limit per address for both (SEC-13).
+admin.site.login = sign_in_limited(admin.site.login)
 
 urlpatterns = [
     path("", include("posts.urls")),

@@ -91,6 +91,11 @@ class Config:
         # has passed.
         self.LOGIN_FAILURE_LIMIT = int(environ.get("LOGIN_FAILURE_LIMIT") or 5)
         self.LOGIN_FAILURE_WINDOW = int(environ.get("LOGIN_FAILURE_WINDOW") or 900)
+        # Sign-in attempts from one address within that window, whatever the usernames, so
+        # that one client cannot try a common password on many names; and sign-ups per address.
+        self.LOGIN_ADDRESS_LIMIT = int(environ.get("LOGIN_ADDRESS_LIMIT") or 20)
+        self.SIGN_UP_LIMIT = int(environ.get("SIGN_UP_LIMIT") or 10)
+        self.SIGN_UP_WINDOW = int(environ.get("SIGN_UP_WINDOW") or 3600)
         # memory:// counts in each process: under gunicorn with several workers each worker
         # keeps its own counts, and an attacker gets LIMIT tries per worker. Production with
         # more than one worker needs a shared store: RATELIMIT_STORAGE_URI=redis://host:6379/0.

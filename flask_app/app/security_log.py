@@ -1,9 +1,9 @@
-"""The security log: sign-ins, refused and throttled sign-ins, sign-outs.
+"""The security log: sign-ins, refused and throttled sign-ins, sign-outs, new passwords.
 
 One line each on the `posts.security` logger (the Django app writes the same lines), naming the
 username and the client's address; never a password, a cookie or a token. Flask-Login signals
 the sign-ins and sign-outs; the sign-in view and Flask-Limiter's `on_breach` report the
-refusals.
+refusals, the password views the new passwords.
 """
 
 import logging
@@ -28,6 +28,16 @@ def sign_in_refused(username: str | None) -> None:
 def sign_in_throttled(username: str | None) -> None:
     """Log a sign-in refused because its username and address have failed too often."""
     log.warning("sign-in throttled: username=%s address=%s", shown(username), request.remote_addr)
+
+
+def password_changed(user) -> None:
+    """Log a password changed by its signed-in user."""
+    log.info("password changed: username=%s address=%s", shown(user.username), request.remote_addr)
+
+
+def password_reset(user) -> None:
+    """Log a password set through a reset link."""
+    log.info("password reset: username=%s address=%s", shown(user.username), request.remote_addr)
 
 
 def signed_in(sender: Flask, user, **extra) -> None:

@@ -93,3 +93,17 @@ def test_the_limit_and_window_come_from_the_environment(tmp_path):
     config = Config(str(tmp_path), environ={})
     assert (config.LOGIN_FAILURE_LIMIT, config.LOGIN_FAILURE_WINDOW) == (5, 900)
     assert config.RATELIMIT_STORAGE_URI == "memory://"
+
+
+def test_one_address_has_a_number_of_sign_ins_whatever_the_usernames(database, alice):
+    client = make_app(database, LOGIN_ADDRESS_LIMIT=4).test_client()
+    for n in range(4):
+        fail(client, f"nobody{n}")
+    assert login(client, "alice").status_code == 429
+
+
+def test_one_address_has_a_number_of_sign_ups(database):
+    client = make_app(database, SIGN_UP_LIMIT=2).test_client()
+    for n in range(2):
+        assert client.post("/accounts/register/", data={"username": f"new{n}"}).status_code == 200
+    assert client.post("/accounts/register/", data={"username": "third"}).status_code == 429

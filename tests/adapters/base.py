@@ -41,6 +41,8 @@ class Adapter:
     admin_login_form: str  # the sign-in form on that page (a CSS selector)
     mail_port: int | None = None  # the suite's SMTP server on 127.0.0.1 (tests/mail.py)
     mail_sender = "posts@example.com"
+    # AUTH-8: whether signing out in one browser signs the user out of all (None: either).
+    sign_out_ends_every_session: bool | None = None
 
     # -- building and starting -------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class DjangoAdapter(Adapter):
     csrf_failure_status = 403
     admin_login_path = "/admin/login/"
     admin_login_form = "#login-form"
+    sign_out_ends_every_session = False  # server-side sessions: only this browser's is deleted
 
     # -- building and starting -------------------------------------------------------------
 

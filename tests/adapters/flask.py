@@ -33,6 +33,7 @@ class FlaskAdapter(Adapter):
     csrf_failure_status = 400
     admin_login_path = "/accounts/login/"
     admin_login_form = "form[method=post]:not(.logout)"
+    sign_out_ends_every_session = True  # cookie sessions: the user's session token changes
 
     # -- building and starting -------------------------------------------------------------
 

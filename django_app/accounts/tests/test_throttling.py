@@ -116,3 +116,24 @@ def test_failures_on_the_site_count_for_the_admin(client, db):
 def test_an_overlong_username_fails_like_any_unknown_one(client, db):
     fail(client, "x" * 60_000, 5)
     assert sign_in(client, "x" * 60_000, WRONG).status_code == 429
+
+
+def test_one_address_may_try_twenty_sign_ins_whatever_the_usernames(client, alice):
+    for n in range(20):
+        assert sign_in(client, f"nobody{n}", WRONG).status_code == 200
+    assert sign_in(client, "alice", RIGHT).status_code == 429
+    assert sign_in(client, "alice", RIGHT, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_the_admin_sign_in_shares_the_address_count(client, alice):
+    for n in range(19):
+        sign_in(client, f"nobody{n}", WRONG)
+    assert sign_in(client, "nobody", WRONG, path="/admin/login/").status_code == 200
+    assert sign_in(client, "alice", RIGHT, path="/admin/login/").status_code == 429
+
+
+def test_one_address_may_sign_up_ten_times_an_hour(client, db):
+    for n in range(10):
+        client.post("/accounts/register/", {"username": f"new{n}"})
+    response = client.post("/accounts/register/", {"username": "eleventh"})
+    assert response.status_code == 429

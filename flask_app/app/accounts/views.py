@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -11,7 +10,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,11 +22,15 @@ from app.accounts.forms import (
     PasswordResetForm,
     RegisterForm,
     SetPasswordForm,
-    normalize_username,
 )
 from app.accounts.reset import send_reset_links, user_for_token
-from app.extensions import db, limiter
-from app.hardening import clip_key
+from app.accounts.throttling import (
+    failures_limited,
+    reset_limited,
+    sign_in_limited,
+    sign_up_limited,
+)
+from app.extensions import db
 from app.models import User
 from app.security import is_safe_next
 
@@ -54,6 +56,7 @@ def start_session(user: User) -> None:
 
 
 @bp.route("/register/", methods=["GET", "POST"])
+@sign_up_limited
 def register():
     """Create an account and sign it in."""
     form = RegisterForm(next=request.args.get("next", ""))
@@ -89,39 +92,9 @@ def authenticate(username: str, password: str) -> User | None:
     return user if user.check_password(password) and user.is_active else None
 
 
-def failure_limit() -> str:
-    """Return the sign-in throttle as Flask-Limiter reads it ("5 per 900 seconds")."""
-    config = current_app.config
-    return f"{config['LOGIN_FAILURE_LIMIT']} per {config['LOGIN_FAILURE_WINDOW']} seconds"
-
-
-def address_and_username() -> str:
-    """Count failures per client address and username in any case, as django-axes does."""
-    username = normalize_username(request.form.get("username")) or ""
-    return f"{get_remote_address()}/{clip_key(username.lower())}"
-
-
-def credentials_refused(response) -> bool:
-    """Count this request against the limit: the view refused its credentials."""
-    return g.get("credentials_refused", False)
-
-
-def log_throttled(limit) -> None:
-    """Log a sign-in refused for the limit (the 429 handler then answers)."""
-    security_log.sign_in_throttled(request.form.get("username"))
-
-
 @bp.route("/login/", methods=["GET", "POST"])
-@limiter.limit(
-    failure_limit,
-    key_func=address_and_username,
-    methods=["POST"],
-    # Flask-Limiter checks the limit before the view runs (so while locked even the right
-    # password gets 429) and counts the request after it, only if the view refused the
-    # credentials: successes and incomplete forms cost nothing.
-    deduct_when=credentials_refused,
-    on_breach=log_throttled,
-)
+@sign_in_limited
+@failures_limited
 def login():
     """Sign in with a username (any case) and password."""
     form = LoginForm(next=request.args.get("next", ""))
@@ -161,21 +134,15 @@ def password_change():
         # set_password() rotates the session token, which signs every other cookie out.
         user.set_password(form.new_password1.data)
         db.session.commit()
+        security_log.password_changed(user)
         start_session(user)
         flash("Your password has been changed.", "success")
         return redirect(url_for("posts.index"))
     return render_template("accounts/password_change.html", form=form)
 
 
-def reset_limit() -> str:
-    """Return the reset throttle as Flask-Limiter reads it ("5 per 3600 seconds")."""
-    config = current_app.config
-    return f"{config['PASSWORD_RESET_LIMIT']} per {config['PASSWORD_RESET_WINDOW']} seconds"
-
-
 @bp.route("/password/reset/", methods=["GET", "POST"])
-# Per client address: each request may send mail.
-@limiter.limit(reset_limit, methods=["POST"])
+@reset_limited
 def password_reset():
     """Mail a reset link; answer the same whether the address is known or not."""
     form = PasswordResetForm()
@@ -201,6 +168,7 @@ def password_reset_confirm(token: str):
     if form.validate_on_submit():
         user.set_password(form.new_password1.data)
         db.session.commit()
+        security_log.password_reset(user)
         flash("Your password has been set. You may sign in now.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/password_reset_confirm.html", validlink=True, form=form)
