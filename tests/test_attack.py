@@ -24,6 +24,7 @@ from tests.actions import (
     create_post,
     home,
     in_parallel,
+    passed_before_429,
     register,
     search_titles,
     session_tokens,
@@ -463,11 +464,15 @@ def test_failed_sign_ins_are_throttled_per_username_and_client(app, alice):
 @pytest.mark.rule("SEC-13")
 @pytest.mark.requires("redis", modes=("live",))
 def test_sign_ins_are_throttled_per_client_whatever_the_usernames(app, alice):
-    """After twenty sign-ins from one client, each with another name, it gets the 429 page."""
+    """Past twenty sign-ins from one client, each with another name, it gets the 429 page."""
     client = fresh_address()
-    for n in range(ADDRESS_LIMIT):
+
+    def spray(n: int) -> httpx.Response:
         answer = sign_in(app.browser_from(client), f"spray{n}{token()}", "Wrong-Password-42")
-        assert answer.status_code == 200, (n, answer.status_code)
+        assert answer.status_code in (200, 429), (n, answer.status_code)
+        return answer
+
+    passed_before_429(spray, ADDRESS_LIMIT)
     browser = app.browser_from(client)
     answer = sign_in(browser, alice.username, PASSWORD)
     assert answer.status_code == 429, answer.status_code

@@ -8,13 +8,14 @@ from collections.abc import Callable
 import pytest
 
 from tests import pages
-from tests.actions import PASSWORD, register, sign_in, sign_out, token
+from tests.actions import PASSWORD, passed_before_429, register, sign_in, sign_out, token
 from tests.browser import Browser, fresh_address
 from tests.mail import link_path
 
 LOGGER = "posts.security"
 WRONG_PASSWORD = "Wrong-Password-7731"
 FAILURE_LIMIT = 5  # the default of LOGIN_FAILURE_LIMIT (SEC-13)
+ADDRESS_LIMIT = 20  # the default of LOGIN_ADDRESS_LIMIT (SEC-13)
 
 pytestmark = pytest.mark.requires("log")
 
@@ -145,3 +146,17 @@ def test_password_change_and_reset_are_logged(app, security_log, mailbox):
     link_parts = [part for part in path.split("/") if len(part) > 15]
     for secret in (PASSWORD, changed, reset, *link_parts):
         assert secret not in text
+
+
+@pytest.mark.rule("OPS-9", "SEC-13")
+@pytest.mark.requires("redis", modes=("live",))
+def test_sign_ins_throttled_for_their_address_are_logged(app, security_log):
+    """An operator reads a sign-in refused because its address tried too many names."""
+    address = fresh_address()
+    passed_before_429(
+        lambda n: sign_in(app.browser_from(address), f"spray{n}{token()}", WRONG_PASSWORD),
+        ADDRESS_LIMIT,
+    )
+    username = f"sprayed{token()}"
+    assert sign_in(app.browser_from(address), username, WRONG_PASSWORD).status_code == 429
+    assert logged(security_log(), "sign-in throttled", username, address) == 1

@@ -3,7 +3,8 @@
 One line each on the `posts.security` logger (the Flask app writes the same lines), naming the
 username and the client's address; never a password, a cookie or a token. Django's auth signals
 cover the site's sign-in and the admin's alike; django-axes signals the throttled ones. Django
-signals no new password, so the password views call `password_set` themselves.
+signals no new password, nor django-ratelimit a refusal, so the views call `password_set` and
+`sign_in_throttled` themselves.
 """
 
 import logging
@@ -40,9 +41,15 @@ def sign_in_refused(sender, credentials, request=None, **kwargs):
 
 
 @receiver(user_locked_out)
-def sign_in_throttled(sender, request, username, ip_address, **kwargs):
+def locked_out(sender, request, username, ip_address, **kwargs):
     """Log a sign-in refused because its username and address have failed too often."""
     log.warning("sign-in throttled: username=%s address=%s", shown(username), ip_address)
+
+
+def sign_in_throttled(request, username):
+    """Log a sign-in refused because its address has tried too often (accounts/views.py)."""
+    address = get_client_ip_address(request)
+    log.warning("sign-in throttled: username=%s address=%s", shown(username), address)
 
 
 @receiver(user_logged_out)

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from .forms import LoginForm, RegistrationForm
-from .signals import password_set
+from .signals import password_set, sign_in_throttled
 from .throttling import reset_limited, sign_in_limited, sign_up_limited
 
 
@@ -100,4 +100,7 @@ class PasswordResetConfirmView(SuccessMessageMixin, auth_views.PasswordResetConf
 
 def too_many_requests(request, exception):
     """Answer a throttled request with the site's 429 page (setting RATELIMIT_VIEW)."""
+    # The site's sign-in and the admin's, refused for their address (axes logs its own).
+    if request.resolver_match and request.resolver_match.url_name == "login":
+        sign_in_throttled(request, request.POST.get("username"))
     return render(request, "429.html", status=429)

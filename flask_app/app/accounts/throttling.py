@@ -47,7 +47,9 @@ failures_limited = limiter.limit(
 )
 # Every attempt from one address, whatever the usernames (password spraying).
 sign_in_limited = limiter.limit(
-    lambda: per("LOGIN_ADDRESS_LIMIT", "LOGIN_FAILURE_WINDOW"), methods=["POST"]
+    lambda: per("LOGIN_ADDRESS_LIMIT", "LOGIN_FAILURE_WINDOW"),
+    methods=["POST"],
+    on_breach=log_throttled,
 )
 sign_up_limited = limiter.limit(lambda: per("SIGN_UP_LIMIT", "SIGN_UP_WINDOW"), methods=["POST"])
 # Each reset request may mail someone.
