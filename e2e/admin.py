@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 ACTIONS = {"published": "publish", "draft": "unpublish"}
 
 
+def answer_yes(page: Page) -> list[str]:
+    """Accept the page's next confirm() dialog; return the list its question is written to."""
+    questions: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    return questions
+
+
 class Admin:
-    """What the journey does in an admin: sign in, find a post, run a bulk action, open it."""
+    """What the journey does in an admin: sign in, find and filter, bulk actions, edit, delete."""
 
     list_path: str
     status_labels = {"published": "Published", "draft": "Draft"}
@@ -24,6 +36,10 @@ class Admin:
 
     def search(self, page: Page, text: str) -> None:
         """Open the post list and search it, as staff type into its search box."""
+        raise NotImplementedError
+
+    def filter_status(self, page: Page, status: str) -> None:
+        """Open the post list and keep the posts with this status, with the list's own filter."""
         raise NotImplementedError
 
     def row(self, page: Page, title: str) -> Locator:
@@ -39,6 +55,10 @@ class Admin:
 
     def open_edit(self, page: Page, title: str) -> None:
         """Follow the post's link from the list to its edit form."""
+        raise NotImplementedError
+
+    def delete(self, page: Page, title: str) -> None:
+        """Delete the post from the list, saying yes where the admin asks first."""
         raise NotImplementedError
 
 
@@ -59,6 +79,12 @@ class DjangoAdmin(Admin):
         page.press("#searchbar", "Enter")
         expect(page.locator("#result_list")).to_be_visible()
 
+    def filter_status(self, page, status):
+        page.goto(self.list_path)
+        label = self.status_labels[status]
+        page.locator("#changelist-filter").get_by_role("link", name=label, exact=True).click()
+        expect(page).to_have_url(re.compile(rf"status__exact={status}"))
+
     def row(self, page, title):
         return page.locator("#result_list tbody tr").filter(
             has=page.locator(".field-title", has_text=title)
@@ -76,6 +102,13 @@ class DjangoAdmin(Admin):
     def open_edit(self, page, title):
         self.row(page, title).locator(".field-title a").click()
         expect(page.locator("#post_form")).to_be_visible()
+
+    def delete(self, page, title):
+        # No delete in the list's rows: the edit form's Delete link, then a page that asks.
+        self.open_edit(page, title)
+        page.click("#post_form a.deletelink")
+        page.click("#content form[method=post] [type=submit]")
+        expect(page.locator("ul.messagelist li.success")).to_contain_text("deleted successfully")
 
 
 class FlaskAdmin(Admin):
@@ -96,6 +129,17 @@ class FlaskAdmin(Admin):
         page.press("input[name=search]", "Enter")
         expect(page.locator("table.model-list")).to_be_visible()
 
+    def filter_status(self, page, status):
+        page.goto(self.list_path)
+        page.click("a.dropdown-toggle:has-text('Add Filter')")
+        page.click("a.filter:text-is('Status')")
+        # The filter's value is a select2 widget: open it, pick the status, apply.
+        label = self.status_labels[status]
+        page.locator("#filter_form td:last-child .select2-container").click()
+        page.click(f".select2-drop-active .select2-result-label:text-is('{label}')")
+        page.click("#filter_form button[type=submit]")
+        expect(page).to_have_url(re.compile(rf"status_equals={status}"))
+
     def row(self, page, title):
         return page.locator("table.model-list tbody tr").filter(
             has=page.locator("td.col-title", has_text=title)
@@ -104,10 +148,11 @@ class FlaskAdmin(Admin):
     def set_status(self, page, title, status):
         self.row(page, title).locator("input.action-checkbox").check()
         # The actions sit in the "With selected" menu and ask for a JavaScript confirm().
-        page.once("dialog", lambda dialog: dialog.accept())
+        questions = answer_yes(page)
         page.click("a.dropdown-toggle:has-text('With selected')")
-        page.click(f"a.dropdown-item[onclick*=\"'{ACTIONS[status]}'\"]")
+        page.click(f"a.dropdown-item[data-bulk-action={ACTIONS[status]}]")
         expect(page.locator(".alert-success")).to_be_visible()
+        assert questions, "the action posted without asking"
 
     def status_cell(self, page, title):
         return self.row(page, title).locator("td.col-status")
@@ -116,6 +161,13 @@ class FlaskAdmin(Admin):
         # The row's pencil icon, and the title where it is a link too: both open the same form.
         self.row(page, title).locator('a[href*="/edit/?"]').first.click()
         expect(page.locator("form.admin-form")).to_be_visible()
+
+    def delete(self, page, title):
+        # The row's trash button asks with a JavaScript confirm() before it posts.
+        questions = answer_yes(page)
+        self.row(page, title).locator("button[title='Delete Record']").click()
+        expect(page.locator(".alert-success")).to_contain_text("successfully deleted")
+        assert questions == ["Are you sure you want to delete this record?"], questions
 
 
 ADMINS: dict[str, type[Admin]] = {"django": DjangoAdmin, "flask": FlaskAdmin}

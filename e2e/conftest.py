@@ -42,6 +42,12 @@ TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1100, "height": 800}
 PHONE = {"width": 390, "height": 844}
 EXPECTED_STATUS = re.compile(r"Failed to load resource: .* status of 40[34] ")
+# Run in every page before its own scripts: hand each Content-Security-Policy violation (an
+# inline script, handler or style, a javascript: link, a resource from elsewhere) to the test.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  const where = event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : "";
+  window.reportViolation(`${event.effectiveDirective} refused ${event.blockedURI}${where}`);
+});"""
 
 
 @dataclass
@@ -126,14 +132,25 @@ def site(request, tmp_path_factory) -> Site:
 
 
 @pytest.fixture
-def new_page(chromium, site):
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the test's pages report, as they happen."""
+    return []
+
+
+@pytest.fixture
+def new_page(chromium, site, csp_violations):
     """Return a function opening a page in a new browser context (a new visitor's cookies)."""
     contexts = []
     errors: list[str] = []
 
+    def violated(source: dict, text: str) -> None:
+        csp_violations.append(f"{source['page'].url}: {text}")
+
     def open_page() -> Page:
         context = chromium.new_context(base_url=site.base_url, viewport=DESKTOP)
         context.set_default_timeout(TIMEOUT_MS)
+        context.expose_binding("reportViolation", violated)
+        context.add_init_script(REPORT_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         # What only a real browser reports: failing scripts, resources or inline code blocked by
@@ -149,6 +166,7 @@ def new_page(chromium, site):
     yield open_page
     for context in contexts:
         context.close()
+    assert not csp_violations, "the policy refused:\n" + "\n".join(csp_violations)
     assert not errors, "the browser reported errors:\n" + "\n".join(errors)
 
 

@@ -423,6 +423,29 @@ def test_public_pages_carry_a_strict_content_security_policy(visitor, alice, bob
     assert not problems, "\n".join(problems)
 
 
+def visit_admin_pages(adapter, staff: Browser, visitor: Browser, post: int) -> list[httpx.Response]:
+    """Open every kind of admin page: index, lists, forms, confirmations and the sign-in."""
+    return [
+        *(staff.follow(staff.get(url)) for url in adapter.admin_urls()),
+        adapter.admin_post_list(staff, q="Admin tour", status="draft"),
+        staff.get(adapter.admin_post_form_url(post)),
+        *adapter.admin_confirmation_pages(staff, post),
+        visitor.get(adapter.admin_login_path),
+    ]
+
+
+@pytest.mark.rule("SEC-12")
+def test_admin_pages_carry_a_content_security_policy(adapter, staff, visitor, alice):
+    """Staff's admin pages run no script slipped into them, and no other site can frame them."""
+    post = create_post(alice, f"Admin tour {token()}", status="draft")
+    problems = []
+    for answer in visit_admin_pages(adapter, staff, visitor, post):
+        assert answer.status_code == 200, (str(answer.url), answer.status_code)
+        assert answer.headers.get("content-type", "").startswith("text/html"), answer.url
+        problems += csp_problems(answer)
+    assert not problems, "\n".join(problems)
+
+
 # -- SEC-13: sign-in throttling --------------------------------------------------------------------
 
 

@@ -149,6 +149,14 @@ class Adapter:
         """GET the admin's user list."""
         raise NotImplementedError
 
+    def admin_confirmation_pages(self, browser: Browser, post_id: int) -> list[httpx.Response]:
+        """Open the pages where the admin asks to confirm deleting a post, alone and in bulk.
+
+        Django's admin asks on pages of its own; an admin that asks in the browser's confirm()
+        dialog, as Flask-Admin does, has none (e2e/ clicks through those).
+        """
+        return []
+
     def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
         """Return the ids of the posts on the first page of an admin search (title or body)."""
         raise NotImplementedError

@@ -211,6 +211,14 @@ class DjangoAdapter(Adapter):
     def admin_user_list(self, browser: Browser) -> httpx.Response:
         return browser.get("/admin/accounts/user/")
 
+    def admin_confirmation_pages(self, browser: Browser, post_id: int) -> list[httpx.Response]:
+        # The bulk delete without post=yes: the page that asks "Are you sure?".
+        fields = {"action": "delete_selected", "_selected_action": [str(post_id)], "index": "0"}
+        return [
+            browser.get(f"/admin/posts/post/{post_id}/delete/"),
+            browser.submit("/admin/posts/post/", fields, form="#changelist-form"),
+        ]
+
     def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
         page = browser.get("/admin/posts/post/", params={"q": q})
         assert page.status_code == 200, (page.status_code, page.text[:500])
