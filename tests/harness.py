@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import os
 import re
 import signal
@@ -20,6 +21,7 @@ import httpx
 from tests.adapters.base import PYTHON, ROOT
 
 SPEC = ROOT / "shared_spec" / "SPEC.md"
+LOG = logging.getLogger("tests.harness")
 REDIS_URL = "redis://127.0.0.1:6379/15"  # Flask-Limiter's shared storage for live servers
 # Figures the tests gather for the session's summary: fuzz examples per app, and the
 # concurrency runs' counts per (app, backend).
@@ -61,7 +63,9 @@ class WSGITransport(httpx.WSGITransport):
     """httpx's WSGI transport, passing PATH_INFO as WSGI servers do (PEP 3333).
 
     httpx gives the app the percent-decoded path as text (`/posts/😀/`); a WSGI server gives
-    its bytes decoded as Latin-1, which is what Django and Werkzeug decode again.
+    its bytes decoded as Latin-1, which is what Django and Werkzeug decode again. An error the
+    app lets out is a 500, its traceback logged, as a WSGI server answers it: the test that sent
+    the request fails on the answer, not in the framework's code.
     """
 
     def __init__(self, app, **kwargs):
@@ -79,6 +83,11 @@ class WSGITransport(httpx.WSGITransport):
         reset = _RAW_PATH.set(unquote_to_bytes(raw).decode("latin-1"))
         try:
             return super().handle_request(request)
+        except Exception:
+            LOG.exception(
+                "%s %s: the app raised (a server answers 500)", request.method, request.url.path
+            )
+            return httpx.Response(500, text="Internal Server Error", request=request)
         finally:
             _RAW_PATH.reset(reset)
 
