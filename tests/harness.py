@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import os
 import re
@@ -27,6 +28,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"  # Flask-Limiter's shared storage for li
 # concurrency runs' counts per (app, backend).
 FIGURES: dict = {"fuzz": Counter(), "concurrency": {}}
 RULE_ID = re.compile(r"\*\*([A-Z]+-\d+)\*\*")
+RULE_LINE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 
 
 def spec_rules() -> list[str]:
@@ -36,6 +38,22 @@ def spec_rules() -> list[str]:
         if rule not in seen:
             seen.append(rule)
     return seen
+
+
+@functools.cache
+def spec_texts() -> dict[str, str]:
+    """Return each rule's text as SPEC.md words it (its first line and the indented ones after)."""
+    texts: dict[str, str] = {}
+    rule = None
+    for line in SPEC.read_text(encoding="utf-8").splitlines():
+        if found := RULE_LINE.match(line):
+            rule = found.group(1)
+            texts[rule] = found.group(2).strip()
+        elif rule and line.startswith("  ") and line.strip():
+            texts[rule] += " " + line.strip()
+        else:
+            rule = None
+    return texts
 
 
 # -- databases -------------------------------------------------------------------------------
