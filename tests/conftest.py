@@ -1,8 +1,9 @@
-"""The shared suite's harness: which apps run, how each is reached, and the per-rule report.
+"""The shared suite's harness: which apps run, how each is reached, what a run leaves out.
 
-Every test that takes the `app` fixture runs once per app (`[django]`, `[flask]`). Three modes:
-in-process WSGI (the default), live gunicorn servers (`--live` or LIVE=1), or any running site
-(BASE_URL=http://host:port). See tests/README.md.
+Every test that takes the `app` fixture runs once per app (`[django]`, `[flask]`, or an app an
+`--adapter` adds). Three modes: in-process WSGI (the default), live gunicorn servers (`--live`
+or LIVE=1), or any running site (BASE_URL=http://host:port). The per-rule report is in
+plugin_rules.py. See tests/README.md.
 """
 
 from __future__ import annotations
