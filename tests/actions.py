@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tests import pages
-from tests.browser import Browser, location
+from tests.browser import Browser, location, request_line
 
 # A password every app accepts (long, not common, unlike any username the suite makes).
 PASSWORD = "Quartz-Lantern-8316"
@@ -86,7 +86,10 @@ def new_post(browser: Browser, title: str, body: str = "Body text.", status="pub
 def create_post(browser: Browser, title: str, body: str = "Body text.", status="published") -> int:
     """Create a post through the form; return its id."""
     answer = new_post(browser, title, body, status)
-    assert answer.status_code in (302, 303), (answer.status_code, pages.fields_in_error(answer))
+    assert answer.status_code in (302, 303), (
+        f"{request_line(answer)} answered {answer.status_code}, not a redirect to the new post; "
+        f"fields in error: {pages.fields_in_error(answer)}"
+    )
     return post_id(answer)
 
 

@@ -6,6 +6,7 @@ import ipaddress
 import random
 import re
 import sys
+import unicodedata
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
@@ -54,9 +55,47 @@ def html(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+def leaves_the_site(target: str, page: httpx.URL) -> bool:
+    """Tell whether a browser sent to `target` (a Location) from `page` could leave the site.
+
+    Browsers read "\\" as "/", drop tabs and line breaks, and take "///host" and "http:///host"
+    to host: a target with any of these counts, as one naming another host or a scheme other
+    than HTTP(S) (`javascript:`, `data:`).
+    """
+    if any(char == "\\" or unicodedata.category(char).startswith("C") for char in target):
+        return True
+    target = target.strip()
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[2001:…" (an unclosed IPv6 host)
+        return True
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return True
+    if parts.scheme or target.startswith("//"):
+        return parts.netloc.lower() != page.netloc.decode("ascii").lower()
+    return False
+
+
+def request_line(response: httpx.Response) -> str:
+    """Return the method and path of the request a response answers, e.g. "POST /posts/new/"."""
+    return f"{response.request.method} {response.request.url.path}"
+
+
+def assert_stays_on_site(response: httpx.Response) -> None:
+    """Fail, with one clear line, when a redirect would take a browser off the site."""
+    target = response.headers["location"]
+    assert not leaves_the_site(target, response.request.url), (
+        f"unsafe redirect to {target!r}: {request_line(response)} sends the browser off the site"
+    )
+
+
 def location(response: httpx.Response) -> tuple[str, dict[str, list[str]]]:
-    """Return a redirect's target path and decoded query."""
-    assert response.status_code in (302, 303), (response.status_code, response.text[:500])
+    """Return a redirect's target path and decoded query; fail if it leaves the site."""
+    assert response.status_code in (302, 303), (
+        f"{request_line(response)} answered {response.status_code}, not a redirect\n"
+        f"{response.text[:500]}"
+    )
+    assert_stays_on_site(response)
     parts = urlsplit(response.headers["location"])
     return parts.path, parse_qs(parts.query, keep_blank_values=True)
 
@@ -94,6 +133,23 @@ def form_values(form) -> list[tuple[str, str]]:
     return values
 
 
+class Client(httpx.Client):
+    """httpx's client, returning redirects to places no URL can name, as they came.
+
+    httpx builds the request each redirect leads to, followed or not, and raises for a Location
+    it cannot turn into a URL to follow (`javascript:alert(1)`, given the site's host). The suite
+    follows nothing by itself and reads the Location, so such an answer is returned as it came.
+    """
+
+    def _build_redirect_request(self, request: httpx.Request, response: httpx.Response):
+        try:
+            return super()._build_redirect_request(request, response)
+        except (httpx.InvalidURL, httpx.RemoteProtocolError):  # no URL, or none it can follow
+            if self.follow_redirects:
+                raise
+            return None
+
+
 class Browser:
     """One visitor with its own cookie jar; redirects are not followed unless asked."""
 
@@ -111,7 +167,7 @@ class Browser:
         # A new visitor over HTTP comes from an address of its own (see fresh_address).
         self.transport = transport or own_address_transport(base_url)
         self.username = username  # who the suite signed in with this browser, if anyone
-        self.http = httpx.Client(
+        self.http = Client(
             base_url=base_url,
             transport=self.transport,
             cookies=cookies,
@@ -139,8 +195,9 @@ class Browser:
         return self.http.post(url, data=data, **kwargs)
 
     def follow(self, response: httpx.Response, limit: int = 5) -> httpx.Response:
-        """Follow a response's redirects with GET, as a browser does after a POST."""
+        """Follow a response's redirects with GET, as a browser does after a POST, on the site."""
         while response.status_code in REDIRECTS and limit:
+            assert_stays_on_site(response)
             response = self.get(urljoin(str(response.url), response.headers["location"]))
             limit -= 1
         return response
@@ -163,9 +220,11 @@ class Browser:
         """
         if isinstance(page, str):
             page = self.get(page)
-        assert page.status_code == 200, (page.status_code, str(page.url))
+        assert page.status_code == 200, (
+            f"{request_line(page)} answered {page.status_code}, not a page with a form"
+        )
         found = html(page).select_one(form)
-        assert found is not None, f"no form {form!r} on {page.url}"
+        assert found is not None, f"no form {form!r} on {request_line(page)}"
         data = data or {}
         if not self.send_tokens:
             drop = (*drop, *token_inputs(found))

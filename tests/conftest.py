@@ -1,32 +1,31 @@
-"""The shared suite's harness: which apps run, how each is reached, and the per-rule report.
+"""The shared suite's harness: which apps run, how each is reached, what a run leaves out.
 
-Every test that takes the `app` fixture runs once per app (`[django]`, `[flask]`). Three modes:
-in-process WSGI (the default), live gunicorn servers (`--live` or LIVE=1), or any running site
-(BASE_URL=http://host:port). See tests/README.md.
+Every test that takes the `app` fixture runs once per app (`[django]`, `[flask]`, or an app an
+`--adapter` adds). Three modes: in-process WSGI (the default), live gunicorn servers (`--live`
+or LIVE=1), or any running site (BASE_URL=http://host:port). The per-rule report is in
+plugin_rules.py. See tests/README.md.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import os
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests import actions, mail, pages
-from tests.adapters.base import ROOT, Adapter
+from tests.adapters.base import Adapter
 from tests.browser import Browser, fresh_address
 from tests.harness import (
-    FIGURES,
     REDIS_URL,
     Databases,
     Server,
@@ -34,12 +33,14 @@ from tests.harness import (
     backend_of,
     environ_flag,
     redis_answers,
-    spec_rules,
 )
 
-APP_NAMES = ("django", "flask")
+# The machinery beside this file: the rules (--rules, explained failures, the per-rule report)
+# and failures grouped by cause; pytester runs the suite's tests of that machinery.
+pytest_plugins = ["pytester", "tests.plugin_failures", "tests.plugin_rules"]
+
+APP_NAMES = ("django", "flask")  # the adapters of tests/adapters/; --adapter adds others
 STAFF = ("staff", "Staff-Pass-2026!")
-RESULTS = ROOT / "build" / "spec-results.json"
 NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis", "log", "mail"}
 # Needs that are tools of the machine running the suite: under CI=true a missing one fails.
 TOOLS = {"redis"}
@@ -59,9 +60,20 @@ def pytest_addoption(parser):
     group.addoption(
         "--app",
         action="append",
-        choices=APP_NAMES,
         dest="apps",
-        help="run against this app only (repeatable); default: env APPS=django,flask, or both",
+        metavar="NAME",
+        help="run against this app only (repeatable): django, flask or an --adapter's; default: "
+        "env APPS=django,flask, else both (with --adapter, the apps it adds)",
+    )
+    group.addoption(
+        "--adapter",
+        action="append",
+        default=[],
+        dest="adapters",
+        metavar="MODULE:CLASS",
+        help="add the app an Adapter subclass drives, from any importable module: built by its "
+        "build_wsgi (in-process) or started by gunicorn (--live); with BASE_URL, the site's "
+        "adapter (docs/workshop/byo.md)",
     )
     group.addoption(
         "--live",
@@ -93,6 +105,8 @@ class Run:
     database_url: str | None = None  # in-process/live: a PostgreSQL template; url: the site's
     staff: tuple[str, str] | None = STAFF
     adapter_name: str | None = None  # url mode: the adapter that drives the site's admin
+    # Each app's adapter: NAME (tests/adapters/NAME.py) or MODULE:CLASS (--adapter).
+    adapters: dict[str, str] = field(default_factory=lambda: {name: name for name in APP_NAMES})
 
     @property
     def backend(self) -> str:
@@ -116,46 +130,59 @@ class Run:
         return found
 
 
+def added_adapters(config) -> dict[str, str]:
+    """Return the apps that --adapter adds: each adapter's `name`, with its MODULE:CLASS."""
+    added = {}
+    for spec in config.getoption("adapters"):
+        if ":" not in spec:
+            raise pytest.UsageError(f"--adapter {spec!r}: expected MODULE:CLASS (my_adapter:Mine)")
+        added[adapter_class(spec).name] = spec
+    return added
+
+
 def read_run(config) -> Run:
+    added = added_adapters(config)
+    known = {**{name: name for name in APP_NAMES}, **added}
     base_url = os.environ.get("BASE_URL", "").strip()
     if base_url:
         name = os.environ.get("APP", "").strip() or None
-        if name and not (Path(__file__).parent / "adapters" / f"{name}.py").is_file():
+        if len(added) > 1:
+            raise pytest.UsageError("with BASE_URL, one --adapter: the site's")
+        if name and not added and not (Path(__file__).parent / "adapters" / f"{name}.py").is_file():
             raise pytest.UsageError(f"APP={name!r}: no adapter tests/adapters/{name}.py")
+        label, spec = next(iter(added.items())) if added else (name, name)
         user, password = os.environ.get("STAFF_USERNAME"), os.environ.get("STAFF_PASSWORD")
         return Run(
             mode="url",
-            apps=[name or "url"],
+            apps=[label or "url"],
             base_url=base_url.rstrip("/"),
             database_url=os.environ.get("DATABASE_URL") or None,
             staff=(user, password) if user and password else None,
-            adapter_name=name,
+            adapter_name=spec,
+            adapters={**known, label: spec} if label else known,
         )
     names = config.getoption("apps") or [
         name.strip() for name in os.environ.get("APPS", "").split(",") if name.strip()
     ]
     for name in names:
-        if name not in APP_NAMES:
-            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APP_NAMES}")
+        if name not in known:
+            raise pytest.UsageError(f"unknown app {name!r}; expected one of {sorted(known)}")
     template = os.environ.get("DATABASE_URL") or None
     return Run(
         mode="live" if config.getoption("live") or environ_flag("LIVE") else "in-process",
-        apps=list(dict.fromkeys(names)) or list(APP_NAMES),
+        apps=list(dict.fromkeys(names)) or list(added) or list(APP_NAMES),
         database_url=template if backend_of(template) == "postgresql" else None,
+        adapters=known,
     )
 
 
 RUN = pytest.StashKey[Run]()
 MISSING_TOOLS = pytest.StashKey[set]()
-OUTCOMES = pytest.StashKey[dict]()
 DESELECTED = pytest.StashKey[Counter]()
 NOT_STARTED = "a started workshop exercise"
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "rule(*ids): the SPEC.md rules a test checks, e.g. rule('POST-3')"
-    )
     config.addinivalue_line(
         "markers",
         "requires(*needs, apps=(), modes=()): what a test needs besides HTTP "
@@ -176,7 +203,6 @@ def pytest_configure(config):
         # Before any app is built: every app and server of the run mails to it.
         config.stash[MAIL] = mail.start()
         Adapter.mail_port = config.stash[MAIL][0].port
-    config.stash[OUTCOMES] = {}
     config.stash[DESELECTED] = Counter()
 
 
@@ -220,6 +246,7 @@ def item_needs(item) -> set[str]:
     return needs
 
 
+@pytest.hookimpl(trylast=True)  # after -k, -m and --rules: the notes count what this left out
 def pytest_collection_modifyitems(config, items):
     run = config.stash[RUN]
     have = run.has()
@@ -229,9 +256,11 @@ def pytest_collection_modifyitems(config, items):
         exercise = item.get_closest_marker("exercise")
         if exercise is not None and exercise.args[0] not in started:
             # Deselected rather than skipped: the main suite stays green under CI=true, where a
-            # skip is a failure, and an exercise nobody started is no defect.
+            # skip is a failure, and an exercise nobody started is no defect. While one runs,
+            # the other exercises' checkpoints are left out as asked: no note for them.
             dropped.append(item)
-            config.stash[DESELECTED][NOT_STARTED] += 1
+            if not started:
+                config.stash[DESELECTED][NOT_STARTED] += 1
             continue
         missing = item_needs(item) - have
         if missing and under_ci() and missing <= TOOLS:
@@ -248,7 +277,7 @@ def pytest_collection_modifyitems(config, items):
 
 def deselection_notes(config) -> list[str]:
     hints = {
-        "adapter": "set APP=django|flask to drive the site's admin and CLI",
+        "adapter": "set APP=django|flask, or --adapter MODULE:CLASS, to drive the admin and CLI",
         "staff": "set STAFF_USERNAME and STAFF_PASSWORD",
         "database": "set DATABASE_URL to the site's database",
         "sqlite": "the database is not SQLite, or unknown",
@@ -277,9 +306,18 @@ def pytest_runtest_setup(item):
 # -- the apps --------------------------------------------------------------------------------
 
 
-def load_adapter(name: str) -> Adapter:
-    """Import tests/adapters/NAME.py and return an instance of the Adapter it defines."""
-    module = importlib.import_module(f"tests.adapters.{name}")
+def adapter_class(spec: str) -> type[Adapter]:
+    """Return the Adapter a spec names: NAME (tests/adapters/NAME.py) or MODULE:CLASS."""
+    if ":" in spec:
+        module_name, class_name = spec.split(":", 1)
+        try:
+            found = getattr(importlib.import_module(module_name), class_name, None)
+        except ImportError as error:
+            raise pytest.UsageError(f"adapter {spec!r}: {error}") from error
+        if not (inspect.isclass(found) and issubclass(found, Adapter)):
+            raise pytest.UsageError(f"adapter {spec!r}: {class_name} is no subclass of Adapter")
+        return found
+    module = importlib.import_module(f"tests.adapters.{spec}")
     classes = [
         value
         for value in vars(module).values()
@@ -288,8 +326,13 @@ def load_adapter(name: str) -> Adapter:
         and value is not Adapter
         and value.__module__ == module.__name__
     ]
-    assert len(classes) == 1, f"tests/adapters/{name}.py should define one Adapter: {classes}"
-    return classes[0]()
+    assert len(classes) == 1, f"tests/adapters/{spec}.py should define one Adapter: {classes}"
+    return classes[0]
+
+
+def load_adapter(spec: str) -> Adapter:
+    """Return an instance of the Adapter a spec names: NAME or MODULE:CLASS."""
+    return adapter_class(spec)()
 
 
 class AppUnderTest:
@@ -313,7 +356,7 @@ class AppUnderTest:
     @property
     def adapter(self) -> Adapter:
         if self._adapter is None:
-            raise RuntimeError("no adapter for this site: set APP=django|flask")
+            raise RuntimeError("no adapter for this site: set APP=django|flask, or --adapter")
         return self._adapter
 
     def browser(self) -> Browser:
@@ -411,7 +454,7 @@ class Harness:
             self.jobs[app_name] = futures
 
             def chain(app_name=app_name, jobs=jobs, futures=futures):
-                adapter = load_adapter(app_name)
+                adapter = load_adapter(self.run.adapters[app_name])
                 for name, function in jobs.items():
                     try:
                         futures[name].set_result(function(adapter, self))
@@ -441,7 +484,7 @@ class Harness:
         if run.mode == "url":
             adapter = load_adapter(run.adapter_name) if run.adapter_name else None
             return AppUnderTest(name, adapter, run.base_url, None, run.database_url, run.staff)
-        adapter = load_adapter(name)
+        adapter = load_adapter(run.adapters[name])
         database = self.databases.new(name)
         if run.mode == "live":
             self.prepare(adapter, database.url, STAFF)
@@ -549,7 +592,7 @@ def staff(app) -> Browser:
     return app.staff_browser()
 
 
-# -- strictness and the per-rule report --------------------------------------------------------
+# -- strictness and the notes at the end ------------------------------------------------------
 
 
 def under_ci() -> bool:
@@ -563,7 +606,6 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped, and under CI=true a skip is a failure: {reason}"
-    record(item, report)
     return report
 
 
@@ -578,117 +620,7 @@ def pytest_make_collect_report(collector):
     return report
 
 
-def record(item, report) -> None:
-    rules = [rule for mark in item.iter_markers("rule") for rule in mark.args]
-    if not rules:
-        return
-    outcomes = item.config.stash[OUTCOMES]
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    entry = outcomes.setdefault(
-        item.nodeid, {"rules": rules, "app": params.get("app", "-"), "outcome": None}
-    )
-    if report.failed:
-        entry["outcome"] = "failed"
-    elif report.skipped and entry["outcome"] != "failed":
-        entry["outcome"] = "skipped"
-    elif report.when == "call" and entry["outcome"] is None:
-        entry["outcome"] = "passed"
-
-
-def rule_results(config) -> list[dict]:
-    """Return one entry per (rule, app): its outcome and the tests behind it."""
-    run = config.stash[RUN]
-    outcomes = config.stash[OUTCOMES]
-    results = []
-    for rule in spec_rules():
-        for app_name in run.apps:
-            tests = [
-                {"nodeid": nodeid, "outcome": entry["outcome"] or "not run"}
-                for nodeid, entry in outcomes.items()
-                if rule in entry["rules"] and entry["app"] in (app_name, "-")
-            ]
-            states = {test["outcome"] for test in tests}
-            if not tests:
-                outcome = "not run"
-            elif states & {"failed", "skipped", "not run"}:
-                outcome = "failed"
-            else:
-                outcome = "passed"
-            results.append({"rule": rule, "app": app_name, "outcome": outcome, "tests": tests})
-    return results
-
-
-def write_figures(terminalreporter, run: Run, results: list[dict]) -> None:
-    """Print the figures the fuzz, security and concurrency tests gathered."""
-    security = [entry for entry in results if entry["rule"].startswith("SEC-")]
-    counts = []
-    for name in run.apps:
-        mine = [entry for entry in security if entry["app"] == name]
-        passed = sum(entry["outcome"] == "passed" for entry in mine)
-        counts.append(f"{name} {passed}/{len(mine)}")
-    terminalreporter.write_line("security rules passed: " + ", ".join(counts))
-    if FIGURES["fuzz"]:
-        terminalreporter.write_line(
-            "fuzz examples: " + ", ".join(f"{name} {FIGURES['fuzz'][name]}" for name in run.apps)
-        )
-    for (name, backend), figures in sorted(FIGURES["concurrency"].items()):
-        terminalreporter.write_line(
-            f"concurrency {name} on {backend}: "
-            + ", ".join(f"{key} {value}" for key, value in figures.items())
-        )
-
-
+@pytest.hookimpl(tryfirst=True)  # before the per-rule report (tests/plugin_rules.py)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for note in deselection_notes(config):
         terminalreporter.write_line(note)
-    if not config.stash[OUTCOMES]:
-        return
-    run = config.stash[RUN]
-    results = rule_results(config)
-    terminalreporter.section("spec rules")
-    cells: dict[str, dict[str, str]] = {}
-    for entry in results:
-        tests = entry["tests"]
-        passed = sum(test["outcome"] == "passed" for test in tests)
-        if entry["outcome"] == "not run":
-            cell = "-"
-        elif entry["outcome"] == "passed":
-            cell = f"pass {passed}"
-        else:
-            cell = f"FAIL {len(tests) - passed}/{len(tests)}"
-        cells.setdefault(entry["rule"], {})[entry["app"]] = cell
-    terminalreporter.write_line("rule      " + "".join(f"{name:<14}" for name in run.apps))
-    for rule, row in cells.items():
-        terminalreporter.write_line(
-            f"{rule:<10}" + "".join(f"{row.get(name, '-'):<14}" for name in run.apps)
-        )
-    totals = Counter((entry["app"], entry["outcome"]) for entry in results)
-    for name in run.apps:
-        terminalreporter.write_line(
-            f"{name}: {totals[(name, 'passed')]} rules passed, {totals[(name, 'failed')]} failed,"
-            f" {totals[(name, 'not run')]} not run"
-        )
-    write_figures(terminalreporter, run, results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "mode": run.mode,
-                "apps": run.apps,
-                "database": run.backend if run.mode != "url" else None,
-                "base_url": run.base_url,
-                "results": results,
-                "figures": {
-                    "fuzz_examples": dict(FIGURES["fuzz"]),
-                    "concurrency": [
-                        {"app": name, "database": backend, **figures}
-                        for (name, backend), figures in sorted(FIGURES["concurrency"].items())
-                    ],
-                },
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    terminalreporter.write_line(f"rule results written to {RESULTS.relative_to(ROOT)}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
+import logging
 import os
 import re
 import signal
@@ -20,11 +22,13 @@ import httpx
 from tests.adapters.base import PYTHON, ROOT
 
 SPEC = ROOT / "shared_spec" / "SPEC.md"
+LOG = logging.getLogger("tests.harness")
 REDIS_URL = "redis://127.0.0.1:6379/15"  # Flask-Limiter's shared storage for live servers
 # Figures the tests gather for the session's summary: fuzz examples per app, and the
 # concurrency runs' counts per (app, backend).
 FIGURES: dict = {"fuzz": Counter(), "concurrency": {}}
 RULE_ID = re.compile(r"\*\*([A-Z]+-\d+)\*\*")
+RULE_LINE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 
 
 def spec_rules() -> list[str]:
@@ -34,6 +38,22 @@ def spec_rules() -> list[str]:
         if rule not in seen:
             seen.append(rule)
     return seen
+
+
+@functools.cache
+def spec_texts() -> dict[str, str]:
+    """Return each rule's text as SPEC.md words it (its first line and the indented ones after)."""
+    texts: dict[str, str] = {}
+    rule = None
+    for line in SPEC.read_text(encoding="utf-8").splitlines():
+        if found := RULE_LINE.match(line):
+            rule = found.group(1)
+            texts[rule] = found.group(2).strip()
+        elif rule and line.startswith("  ") and line.strip():
+            texts[rule] += " " + line.strip()
+        else:
+            rule = None
+    return texts
 
 
 # -- databases -------------------------------------------------------------------------------
@@ -61,7 +81,9 @@ class WSGITransport(httpx.WSGITransport):
     """httpx's WSGI transport, passing PATH_INFO as WSGI servers do (PEP 3333).
 
     httpx gives the app the percent-decoded path as text (`/posts/😀/`); a WSGI server gives
-    its bytes decoded as Latin-1, which is what Django and Werkzeug decode again.
+    its bytes decoded as Latin-1, which is what Django and Werkzeug decode again. An error the
+    app lets out is a 500, its traceback logged, as a WSGI server answers it: the test that sent
+    the request fails on the answer, not in the framework's code.
     """
 
     def __init__(self, app, **kwargs):
@@ -79,6 +101,11 @@ class WSGITransport(httpx.WSGITransport):
         reset = _RAW_PATH.set(unquote_to_bytes(raw).decode("latin-1"))
         try:
             return super().handle_request(request)
+        except Exception:
+            LOG.exception(
+                "%s %s: the app raised (a server answers 500)", request.method, request.url.path
+            )
+            return httpx.Response(500, text="Internal Server Error", request=request)
         finally:
             _RAW_PATH.reset(reset)
 

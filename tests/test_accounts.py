@@ -41,6 +41,7 @@ def assert_user_exists(app, username: str) -> bool:
 
 @pytest.mark.rule("AUTH-1")
 def test_sign_up_form(visitor):
+    """A visitor sees a sign-up form with labelled username, email and two password fields."""
     answer = visitor.get("/accounts/register/")
     assert answer.status_code == 200
     assert pages.page_title(answer) == "Sign up | Posts"
@@ -54,6 +55,7 @@ def test_sign_up_form(visitor):
 
 @pytest.mark.rule("AUTH-1")
 def test_sign_up_signs_in_and_lands_home(app, visitor):
+    """A new user lands home, welcomed and signed in, and can sign in again elsewhere."""
     username = f"new{token()}"
     answer = register(visitor, username)
     assert location(answer) == ("/", {})
@@ -67,6 +69,7 @@ def test_sign_up_signs_in_and_lands_home(app, visitor):
 
 @pytest.mark.rule("AUTH-1")
 def test_sign_up_honours_a_safe_next(visitor):
+    """Signing up from a page of the site brings the new user back to it."""
     username = f"next{token()}"
     answer = register(visitor, username, next_path="/posts/new/")
     assert location(answer) == ("/posts/new/", {})
@@ -90,6 +93,7 @@ BAD_USERNAMES = {
 @pytest.mark.rule("AUTH-2")
 @pytest.mark.parametrize("case", list(BAD_USERNAMES))
 def test_bad_usernames_are_refused(visitor, case):
+    """A username too short, too long or with forbidden characters gets an error on the form."""
     tag = token()
     name = BAD_USERNAMES[case]
     name = (tag + "x" * 31)[:31] if name == "{tag}:31" else name.format(tag=tag)
@@ -102,6 +106,7 @@ def test_bad_usernames_are_refused(visitor, case):
 
 @pytest.mark.rule("AUTH-2")
 def test_refused_username_writes_nothing(app):
+    """A refused sign-up makes no account: its name and password sign nobody in."""
     name = (token() + "x" * 31)[:31]
     assert register(app.browser(), name).status_code == 200
     assert_refused_sign_in(sign_in(app.browser(), name, PASSWORD), name)
@@ -109,6 +114,7 @@ def test_refused_username_writes_nothing(app):
 
 @pytest.mark.rule("AUTH-2")
 def test_usernames_at_the_limits_are_accepted(app):
+    """Names of 3 and of 30 characters, with . @ + - _ in them, are accepted and signed in."""
     shortest = "".join(random.choices(string.ascii_lowercase, k=3))
     longest = f"a.b@c+d-e_{token()}".ljust(30, "z")
     for username in (shortest, longest):
@@ -120,6 +126,7 @@ def test_usernames_at_the_limits_are_accepted(app):
 
 @pytest.mark.rule("AUTH-3")
 def test_usernames_are_unique_regardless_of_case(app):
+    """A username taken in any case is refused, and the refused sign-ups write nothing."""
     name = f"Case{token()}"
     assert register(app.browser(), name).status_code in (302, 303)
     for variant in (name, name.lower(), name.upper()):
@@ -132,6 +139,7 @@ def test_usernames_are_unique_regardless_of_case(app):
 
 @pytest.mark.rule("AUTH-4")
 def test_weak_passwords_are_refused(app):
+    """A short, all-digit, name-like or mistyped password gets an error and makes no account."""
     username = f"pw{token()}"
     cases = {
         "7 characters": ("Ab3$xyz", None),
@@ -189,6 +197,7 @@ def test_admin_refuses_a_common_password(app, adapter, staff):
 
 @pytest.mark.rule("AUTH-5")
 def test_sign_in_form(visitor):
+    """A visitor sees a sign-in form with labelled username and password, the password masked."""
     answer = visitor.get("/accounts/login/")
     assert answer.status_code == 200
     assert pages.page_title(answer) == "Sign in | Posts"
@@ -199,6 +208,7 @@ def test_sign_in_form(visitor):
 
 @pytest.mark.rule("AUTH-5")
 def test_sign_in_ignoring_username_case(app):
+    """A user signs in typing the name in any case and is greeted by the name as stored."""
     username, password, _ = app.make_user("SignIn")
     for typed in (username.upper(), username.lower()):
         browser = app.browser()
@@ -211,6 +221,7 @@ def test_sign_in_ignoring_username_case(app):
 
 @pytest.mark.rule("AUTH-5")
 def test_sign_in_honours_a_safe_next(app, alice):
+    """Signing in with a next page of the site, in the address or the form, lands on that page."""
     # From the query string, carried by the form's hidden `next`.
     browser = app.browser()
     answer = sign_in(browser, alice.username, PASSWORD, next_path="/posts/new/?a=b")
@@ -226,6 +237,7 @@ def test_sign_in_honours_a_safe_next(app, alice):
 
 @pytest.mark.rule("AUTH-5", "POST-1")
 def test_sign_in_redirect_comes_back(app, alice):
+    """A visitor sent to sign in from the new-post page comes back to it after signing in."""
     browser = app.browser()
     redirect = browser.get("/posts/new/")
     assert_sign_in_redirect(redirect, "/posts/new/")
@@ -236,6 +248,7 @@ def test_sign_in_redirect_comes_back(app, alice):
 
 @pytest.mark.rule("AUTH-6")
 def test_wrong_password_and_unknown_user_answer_alike(app, alice):
+    """A wrong password and an unknown name get the same error, the password field empty."""
     wrong = sign_in(app.browser(), alice.username, OTHER_PASSWORD)
     nobody = f"nobody{token()}"
     unknown = sign_in(app.browser(), nobody, OTHER_PASSWORD)
@@ -247,6 +260,7 @@ def test_wrong_password_and_unknown_user_answer_alike(app, alice):
 
 @pytest.mark.rule("AUTH-6")
 def test_failed_sign_in_signs_nobody_in(app, alice):
+    """After a wrong password the visitor is still not signed in."""
     browser = app.browser()
     sign_in(browser, alice.username, OTHER_PASSWORD)
     assert signed_in_as(browser) is None
@@ -255,6 +269,7 @@ def test_failed_sign_in_signs_nobody_in(app, alice):
 
 @pytest.mark.rule("AUTH-7", "ADMIN-10")
 def test_inactive_user_cannot_sign_in(app, adapter, staff):
+    """A user that staff made inactive gets the sign-in error, even with the right password."""
     username, password, _ = app.make_user("inactive")
     user_id = adapter.admin_user_id(staff, username)
     answer = adapter.admin_update_user(staff, user_id, is_active=False)
@@ -264,6 +279,7 @@ def test_inactive_user_cannot_sign_in(app, adapter, staff):
 
 @pytest.mark.rule("AUTH-8")
 def test_sign_out(app):
+    """Sign-out needs the header's button (a GET is refused); the user lands home, signed out."""
     username, _, browser = app.make_user("leaving")
     refused = browser.get("/accounts/logout/")
     assert refused.status_code == 405
@@ -292,6 +308,7 @@ def test_sign_out_reaches_as_far_as_the_session_store(app, adapter):
 
 @pytest.mark.rule("AUTH-9")
 def test_header_of_a_user(alice):
+    """A user sees their name, a Sign out button and New post in every page's header."""
     for path in ("/", "/accounts/register/", "/no-such-page/"):
         page = alice.get(path)
         assert pages.current_user(page) == alice.username, path
@@ -307,6 +324,7 @@ def test_header_of_a_user(alice):
 
 @pytest.mark.rule("AUTH-9")
 def test_header_of_a_visitor(visitor):
+    """A visitor sees Sign in and Sign up in the header, and no user or New post."""
     for path in ("/", "/accounts/login/", "/no-such-page/"):
         page = visitor.get(path)
         assert pages.has_link(page, "/accounts/login/", "Sign in"), path
@@ -318,6 +336,7 @@ def test_header_of_a_visitor(visitor):
 
 @pytest.mark.rule("AUTH-9")
 def test_header_of_staff(staff):
+    """Staff see their name and an Admin link in the header."""
     page = staff.get("/")
     assert pages.current_user(page) == staff.username
     assert pages.has_link(page, "/admin/", "Admin", "admin-link")
@@ -325,6 +344,7 @@ def test_header_of_staff(staff):
 
 @pytest.mark.rule("AUTH-10")
 def test_sign_up_ignores_extra_fields(app):
+    """Sign-up fields like is_staff or id sent by hand make no staff and no inactive user."""
     username = f"sneaky{token()}"
     browser = app.browser()
     extra = {"is_staff": "on", "is_superuser": "on", "is_active": "", "id": "1"}

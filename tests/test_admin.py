@@ -44,6 +44,7 @@ def assert_no_admin(answer, adapter, secret: str, *, allow_forbidden: bool) -> N
 
 @pytest.mark.rule("ADMIN-1")
 def test_visitors_get_none_of_the_admin(visitor, adapter, alice):
+    """A visitor opening any admin page is sent to the admin's sign-in and sees nothing of it."""
     tag = token()
     post = create_post(alice, f"Secret {tag}", status="draft")
     for url in adapter.admin_urls():
@@ -57,6 +58,7 @@ def test_visitors_get_none_of_the_admin(visitor, adapter, alice):
 
 @pytest.mark.rule("ADMIN-2")
 def test_non_staff_get_none_of_the_admin(visitor, adapter, alice, bob):
+    """A user who is not staff gets no admin page and cannot publish posts through it."""
     tag = token()
     post = create_post(bob, f"Secret {tag}", status="draft")
     for url in adapter.admin_urls():
@@ -71,6 +73,7 @@ def test_non_staff_get_none_of_the_admin(visitor, adapter, alice, bob):
 
 @pytest.mark.rule("ADMIN-3")
 def test_staff_see_every_post(adapter, staff, alice, bob):
+    """Staff see every post in the admin, drafts too, with author, status and date."""
     tag = token()
     create_post(alice, f"Alice draft {tag}", status="draft")
     create_post(bob, f"Bob published {tag}")
@@ -90,6 +93,7 @@ def test_staff_see_every_post(adapter, staff, alice, bob):
 
 @pytest.mark.rule("ADMIN-4")
 def test_staff_search_title_and_body(adapter, staff, alice, bob):
+    """Staff searching the admin find posts by title or by body, in any case."""
     title_tag, body_tag = token(), token()
     create_post(alice, f"Needle {title_tag.upper()}", body="Plain body.", status="draft")
     create_post(bob, "Plain title", body=f"A needle {body_tag} in the body")
@@ -102,6 +106,7 @@ def test_staff_search_title_and_body(adapter, staff, alice, bob):
 
 @pytest.mark.rule("ADMIN-5")
 def test_staff_filter_by_status_and_author(app, adapter, staff, alice, bob):
+    """Staff narrow the admin's post list by status, by author, or both."""
     tag = token()
     create_post(alice, f"A1 {tag}", status="draft")
     create_post(alice, f"A2 {tag}", status="published")
@@ -123,6 +128,7 @@ def test_staff_filter_by_status_and_author(app, adapter, staff, alice, bob):
 
 @pytest.mark.rule("ADMIN-6")
 def test_staff_sort_by_title_and_creation(adapter, staff, alice):
+    """Staff sort the admin's post list by title or by creation time, either way."""
     tag = token()
     for letter in "BCA":
         create_post(alice, f"{letter} {tag}", status="draft")
@@ -140,6 +146,7 @@ def test_staff_sort_by_title_and_creation(adapter, staff, alice):
 
 @pytest.mark.rule("ADMIN-7")
 def test_staff_create_edit_and_delete_any_post(visitor, adapter, staff, alice, bob):
+    """Staff write a post for any author, edit anyone's and delete them; the site follows."""
     tag = token()
     bob_id = adapter.admin_user_id(staff, bob.username)
     answer = adapter.admin_create_post(
@@ -169,6 +176,7 @@ def test_staff_create_edit_and_delete_any_post(visitor, adapter, staff, alice, b
 
 @pytest.mark.rule("ADMIN-8")
 def test_staff_publish_and_unpublish_many(visitor, adapter, staff, alice):
+    """Staff publish several drafts at once, then unpublish some; the home list follows."""
     tag = token()
     posts = [create_post(alice, f"Bulk {n} {tag}", status="draft") for n in range(3)]
     answer = adapter.admin_set_status(staff, posts, "published")
@@ -182,6 +190,7 @@ def test_staff_publish_and_unpublish_many(visitor, adapter, staff, alice):
 
 @pytest.mark.rule("ADMIN-9")
 def test_staff_list_users_and_create_one_who_can_sign_in(app, adapter, staff, alice):
+    """Staff see the users and add one, who can sign in to the site but has no admin."""
     listing = adapter.admin_user_list(staff)
     assert listing.status_code == 200
     assert alice.username in listing.text
@@ -194,6 +203,7 @@ def test_staff_list_users_and_create_one_who_can_sign_in(app, adapter, staff, al
 
 @pytest.mark.rule("ADMIN-9", "SEC-6")
 def test_admin_created_password_is_stored_hashed(app, adapter, staff, database_url):
+    """A password set in the admin is stored as a slow, salted hash, never as typed."""
     from tests.test_security import assert_slow_salted_hash
 
     username, password = admin_user(app, staff)
@@ -202,6 +212,7 @@ def test_admin_created_password_is_stored_hashed(app, adapter, staff, database_u
 
 @pytest.mark.rule("ADMIN-10")
 def test_staff_make_a_user_staff(app, adapter, staff):
+    """A user made staff in the admin can then sign in to it and sees the Admin link."""
     username, password, browser = app.make_user("promoted")
     assert browser.get(adapter.admin_urls()[0]).status_code != 200
     user_id = adapter.admin_user_id(staff, username)
@@ -217,6 +228,7 @@ def test_staff_make_a_user_staff(app, adapter, staff):
 
 @pytest.mark.rule("ADMIN-11", "SEC-7")
 def test_admin_list_escapes_user_text(adapter, staff, alice):
+    """Staff see markup in a post's title as text in the admin's list; no script runs."""
     tag = token()
     title = f'<script>alert("{tag}")</script> <b>bold</b> & more'
     create_post(alice, title, body=f"<img src=x onerror=alert(1)> {tag}", status="draft")

@@ -85,6 +85,7 @@ def has_admin(adapter, browser: Browser) -> bool:
 
 @pytest.mark.rule("SEC-1", "ADMIN-7", "ADMIN-8", "ADMIN-9", "ADMIN-10")
 def test_every_admin_form_needs_its_csrf_token(app, adapter, staff, visitor, alice):
+    """Every admin form sent without its token is refused; no post or user is made or changed."""
     tag = token()
     forger = staff.clone(send_tokens=False)  # the staff's session, the forms without tokens
     status = adapter.csrf_failure_status
@@ -323,6 +324,7 @@ def test_admin_list_parameters_holding_nul_or_30_digits_get_no_500(adapter, staf
 
 @pytest.mark.rule("SEC-11", "SEC-1")
 def test_posts_from_another_origin_are_refused(app, visitor, alice):
+    """Every form posted from another site is refused, and accepted from the site itself."""
     statuses = csrf_statuses(app)
     own = origin_of(app.base_url)
     tag = token()
@@ -382,6 +384,7 @@ def test_posts_from_another_origin_are_refused(app, visitor, alice):
 
 @pytest.mark.rule("SEC-11", "ADMIN-8")
 def test_admin_posts_from_another_origin_are_refused(app, adapter, staff, alice):
+    """The admin's bulk publish posted from another site is refused; from the site, it works."""
     post = create_post(alice, f"Admin origin {token()}", status="draft")
     answer = adapter.admin_set_status(posting_from(staff, EVIL), [post], "published")
     assert answer.status_code == adapter.csrf_failure_status, answer.status_code
@@ -415,6 +418,7 @@ def csp_problems(answer: httpx.Response) -> list[str]:
 
 @pytest.mark.rule("SEC-12")
 def test_public_pages_carry_a_strict_content_security_policy(visitor, alice, bob):
+    """Every public page lets only the site's own scripts run and no other site frame it."""
     answers = visit_public_pages(visitor, alice, bob)
     problems = []
     for answer in answers:
@@ -462,7 +466,7 @@ def failed_sign_in(browser: Browser, username: str, *, reaches_limit=False) -> h
 @pytest.mark.rule("SEC-13", "AUTH-5")
 @pytest.mark.requires("redis", apps=("flask",), modes=("live",))
 def test_failed_sign_ins_are_throttled_per_username_and_client(app, alice):
-    """After five failures a name is locked from that client, even with the right password."""
+    """Five failures lock a name from that client, right password too; others still sign in."""
     username, password, _ = app.make_user("throttle")
     client = fresh_address()
     # Four failures, a success (not counted), the fifth failure.
@@ -507,7 +511,7 @@ def test_sign_ins_are_throttled_per_client_whatever_the_usernames(app, alice):
 @pytest.mark.rule("SEC-13")
 @pytest.mark.requires("redis", apps=("flask",), modes=("live",))
 def test_admin_sign_in_is_throttled(app, adapter):
-    """Failed sign-ins to the admin lock the name out after five, as the site's own do."""
+    """The admin's sign-in also answers 429 after five failures for one name."""
     username = f"intruder{token()}"  # failures count for unknown usernames too
     client = fresh_address()
 
@@ -573,6 +577,7 @@ def throttle_window(adapter, harness) -> Future:
 @pytest.mark.background("throttle-window")
 @pytest.mark.requires("redis", apps=("flask",))
 def test_throttling_ends_when_its_window_has_passed(job):
+    """A locked-out user signs in with the right password once the window has passed."""
     steps = job("throttle-window").result(timeout=120)
     assert steps["sign-up"] in (302, 303), steps
     for n in range(SHORT_LIMIT - 1):
@@ -589,6 +594,7 @@ def test_throttling_ends_when_its_window_has_passed(job):
 
 @pytest.mark.rule("SEC-14")
 def test_requests_for_another_host_are_refused(visitor):
+    """Requests naming another host get a plain 400, with no trace of the server's insides."""
     tokens = session_tokens(visitor)
     for host in ("evil.example", "localhost.evil.example", "evil.example:80"):
         for method, path in (
@@ -643,6 +649,7 @@ def post_big(browser: Browser, url: str, fields: dict[str, str], how: str) -> in
 @pytest.mark.rule("SEC-15", "POST-2", "AUTH-5")
 @pytest.mark.parametrize("how", ["urlencoded", "multipart field", "multipart file"])
 def test_bodies_over_the_limit_are_refused(app, visitor, alice, how):
+    """A form of 12 MB is refused with 400 or 413; nothing is written and the site goes on."""
     tag = token()
     fields = {"title": f"Big {tag}", "body": f"Big {tag}", "status": "published"}
     status = post_big(alice, "/posts/new/", fields, how)
@@ -721,6 +728,7 @@ def insecure_cookies(answer: httpx.Response) -> list[str]:
 @pytest.mark.rule("SEC-16", "SEC-3")
 @pytest.mark.background("https-profile")
 def test_production_profile_is_https_only(job):
+    """In production, plain HTTP is sent to HTTPS, HSTS is on and every cookie is Secure."""
     server, check = job("https-profile")
     if check is not None:  # the framework's own audit (Django: check --deploy)
         output = check.stdout + check.stderr

@@ -169,6 +169,7 @@ def post_input(draw) -> dict:
 @fuzz(examples=50)
 @given(fuzzed=post_input())
 def test_fuzzed_new_post_form(app, fuzzer, visitor, fuzzed):
+    """Generated titles, bodies and statuses make one post or a refusal, never a 500."""
     count(app)
     tag = token()
     answer = fuzzer.post_form("/posts/new/", post_fields(tag, fuzzed))
@@ -186,6 +187,7 @@ def test_fuzzed_new_post_form(app, fuzzer, visitor, fuzzed):
 @fuzz(examples=50)
 @given(fuzzed=post_input())
 def test_fuzzed_edit_form(app, fuzzer, fuzzed):
+    """Generated edits are saved or refused; a refused one leaves the post as it was."""
     count(app)
     answer = fuzzer.post_form(f"/posts/{fuzzer.post}/edit/", post_fields(token(), fuzzed))
     shown = view_post(fuzzer.browser, fuzzer.post)
@@ -199,6 +201,7 @@ def test_fuzzed_edit_form(app, fuzzer, fuzzed):
 @fuzz(examples=30)
 @given(post=NO_ID, extra=st.dictionaries(st.sampled_from(["id", "title", "x"]), VALUE))
 def test_fuzzed_ids_and_delete_form(app, fuzzer, visitor, post, extra):
+    """Generated post ids and delete-form fields never get a 500 or delete a post."""
     count(app)
     path = f"/posts/{quote(post, safe='')}/"
     for browser in (visitor, fuzzer.browser):
@@ -221,6 +224,7 @@ def test_fuzzed_ids_and_delete_form(app, fuzzer, visitor, post, extra):
 @fuzz(examples=80)
 @given(q=QUERY_VALUE, page=st.one_of(QUERY_VALUE, st.integers(-(10**30), 10**30).map(str)))
 def test_fuzzed_search_and_page(app, visitor, q, page):
+    """Generated search words and page numbers get a list or a 4xx, never a 500."""
     count(app)
     params = {name: value for name, value in (("q", q), ("page", page)) if value is not None}
     answer = visitor.get("/", params=params)
@@ -251,6 +255,7 @@ def username_errors(answer: httpx.Response) -> tuple:
     same=st.booleans(),
 )
 def test_fuzzed_sign_up_form(app, fuzzer, username, email, password, password2, same):
+    """Generated sign-ups make an account that is signed in, or are refused and write nothing."""
     count(app)
     visitor = app.browser()
     fields = {
@@ -278,6 +283,7 @@ def test_fuzzed_sign_up_form(app, fuzzer, username, email, password, password2, 
 @fuzz(examples=15)
 @given(username=VALUE, password=VALUE, next_path=VALUE)
 def test_fuzzed_sign_in_form(app, fuzzer, username, password, next_path):
+    """Generated names, passwords and next addresses never sign anyone in or get a 500."""
     count(app)
     visitor = app.browser()
     fields = {
@@ -348,6 +354,7 @@ def with_author(fields: dict, author: int) -> dict:
 @fuzz(examples=30)
 @given(fuzzed=admin_post_input())
 def test_fuzzed_admin_new_post_form(app, admin_fuzzer, fuzzed):
+    """Staff's generated admin posts are stored once or refused and not stored, never a 500."""
     count(app)
     tag = token()
     fields = with_author(post_fields(tag, fuzzed), admin_fuzzer.author)
@@ -363,6 +370,7 @@ def test_fuzzed_admin_new_post_form(app, admin_fuzzer, fuzzed):
 @fuzz(examples=30)
 @given(fuzzed=admin_post_input())
 def test_fuzzed_admin_edit_form(app, admin_fuzzer, fuzzed):
+    """Staff's generated admin edits are saved or refused; refused ones change nothing."""
     count(app)
     fields = with_author(post_fields(token(), fuzzed), admin_fuzzer.author)
     answer = admin_fuzzer.post_form(app.adapter.admin_post_form_url(admin_fuzzer.post), fields)
@@ -384,6 +392,7 @@ def test_fuzzed_admin_edit_form(app, admin_fuzzer, fuzzed):
     ),
 )
 def test_fuzzed_admin_list_parameters(app, admin_fuzzer, which, params):
+    """Generated admin list filters get a list, a redirect or a 4xx, and no link off the site."""
     count(app)
     pages = list(app.adapter.admin_list_parameters().items())
     path, names = pages[which % len(pages)]
@@ -405,6 +414,7 @@ SELECTION = st.lists(st.one_of(st.just("POST"), NO_ID), max_size=4)
 @fuzz(examples=25)
 @given(selected=SELECTION, status=st.sampled_from(["published", "draft"]))
 def test_fuzzed_admin_action_ids(app, fuzzer, admin_fuzzer, selected, status):
+    """Generated selections for the bulk action change only the chosen post, or nothing."""
     count(app)
     post = admin_fuzzer.post
     before = view_post(fuzzer.browser, post).status.lower()
@@ -428,6 +438,7 @@ TARGET = st.one_of(
 @fuzz(examples=30)
 @given(target=TARGET, which=st.integers(0, 100))
 def test_fuzzed_admin_return_urls(app, admin_fuzzer, target, which):
+    """Generated return addresses in admin forms never send staff off the site or get a 500."""
     count(app)
     title = f"Fuzz return {token()}"
     requests = app.adapter.admin_redirect_requests(

@@ -37,6 +37,7 @@ TRACES = ("Traceback", 'File "', "OperationalError", "sqlite3", "Werkzeug Debugg
 
 @pytest.mark.rule("OPS-1")
 def test_healthz(visitor):
+    """A monitor opening /healthz reads ok as plain text."""
     answer = visitor.get("/healthz")
     assert answer.status_code == 200
     assert answer.text.strip() == "ok"
@@ -126,6 +127,7 @@ JOBS = {
 @pytest.mark.rule("OPS-2")
 @pytest.mark.background("no-secret-key")
 def test_server_refuses_to_start_without_secret_key(job):
+    """Started without SECRET_KEY, the server exits with an error naming it."""
     refused, output = job("no-secret-key")["server"]
     assert refused, f"the app started without SECRET_KEY:\n{output[-2000:]}"
     assert "SECRET_KEY" in output, output[-2000:]
@@ -134,6 +136,7 @@ def test_server_refuses_to_start_without_secret_key(job):
 @pytest.mark.rule("OPS-2", "OPS-3")
 @pytest.mark.background("no-secret-key")
 def test_cli_refuses_to_run_without_secret_key(job):
+    """Run without SECRET_KEY, the app's command line fails with an error naming it."""
     done = job("no-secret-key")["cli"]
     assert done.returncode != 0, done.stdout
     assert "SECRET_KEY" in done.stdout + done.stderr
@@ -142,6 +145,7 @@ def test_cli_refuses_to_run_without_secret_key(job):
 @pytest.mark.rule("OPS-2")
 @pytest.mark.background("default-database")
 def test_default_database_is_an_sqlite_file_beside_the_app(job):
+    """Without DATABASE_URL, migrating makes an SQLite file in the app's folder."""
     assert job("default-database"), "migrating without DATABASE_URL made no SQLite file"
 
 
@@ -151,6 +155,7 @@ def test_default_database_is_an_sqlite_file_beside_the_app(job):
 @pytest.mark.rule("OPS-3")
 @pytest.mark.background("fresh-site")
 def test_migrations_build_the_schema(job):
+    """On a fresh database, the migrations alone make the site's pages answer."""
     server, _, _ = job("fresh-site")
     visitor = Browser(server.base_url)
     assert visitor.get("/healthz").status_code == 200
@@ -161,6 +166,7 @@ def test_migrations_build_the_schema(job):
 @pytest.mark.rule("OPS-4", "ADMIN-3")
 @pytest.mark.background("fresh-site")
 def test_staff_command_makes_a_staff_user(adapter, job):
+    """The staff command makes a user who can sign in to the admin and see the posts."""
     server, staff, _ = job("fresh-site")
     browser = Browser(server.base_url)
     adapter.admin_login(browser, *staff)
@@ -172,6 +178,7 @@ def test_staff_command_makes_a_staff_user(adapter, job):
 @pytest.mark.rule("OPS-4", "READ-2")
 @pytest.mark.background("fresh-site")
 def test_seed_command_loads_demo_users_and_posts_once(job):
+    """Seeding twice loads the demo posts once, on two or three pages; the demo users sign in."""
     server, _, seeds = job("fresh-site")
     assert all(seed.returncode == 0 for seed in seeds)
     assert DEMO_PASSWORD in seeds[0].stdout + seeds[0].stderr, "the demo password is not printed"
@@ -197,6 +204,7 @@ def test_seed_command_loads_demo_users_and_posts_once(job):
     "path", ["/no-such-page/", "/posts/abc/", "/posts/999999999/", "/admin.php"]
 )
 def test_unknown_urls_get_the_apps_404_page(visitor, path):
+    """An unknown address shows the site's own Not found page, in its layout."""
     answer = visitor.get(path)
     assert_page(answer, 404, "Not found", "Not found | Posts")
     assert pages.lang(answer) == "en"
@@ -205,6 +213,7 @@ def test_unknown_urls_get_the_apps_404_page(visitor, path):
 
 @pytest.mark.rule("OPS-5")
 def test_refused_action_gets_the_apps_403_page(alice, bob):
+    """Opening another user's edit page shows the site's own Forbidden page, in its layout."""
     post = create_post(alice, f"Not bob's {token()}")
     answer = bob.get(f"/posts/{post}/edit/")
     assert_page(answer, 403, "Forbidden", "Forbidden | Posts")
@@ -215,6 +224,7 @@ def test_refused_action_gets_the_apps_403_page(alice, bob):
 @pytest.mark.rule("OPS-6", "SEC-2", "OPS-1")
 @pytest.mark.background("server-error")
 def test_unexpected_error_gets_the_apps_500_page(job):
+    """A broken database shows the site's own Server error page, no trace; /healthz fails."""
     answer, health = job("server-error")
     assert_page(answer, 500, "Server error", "Server error | Posts")
     for trace in TRACES:
@@ -232,6 +242,7 @@ def test_unexpected_error_gets_the_apps_500_page(job):
 @pytest.mark.rule("OPS-7")
 @pytest.mark.requires("sqlite")
 def test_sqlite_database_is_in_wal_mode(database_url, alice):
+    """The SQLite database runs in WAL mode, so readers do not block a writer."""
     create_post(alice, f"Written {token()}")
     path = sqlite_path(database_url)
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
@@ -240,6 +251,7 @@ def test_sqlite_database_is_in_wal_mode(database_url, alice):
 
 @pytest.mark.rule("OPS-7")
 def test_concurrent_writes_are_not_lost(visitor, alice, bob):
+    """Sixteen posts written at once are all listed, and two sign-ins at once both succeed."""
     tag = token()
     writers = [(alice if n % 2 else bob).clone() for n in range(16)]
 

@@ -33,6 +33,7 @@ def padded(prefix: str, length: int) -> str:
 
 @pytest.mark.rule("POST-1")
 def test_visitors_are_sent_to_sign_in(app, visitor, alice):
+    """A visitor opening or sending the new, edit or delete forms is sent to sign in; no change."""
     post = create_post(alice, f"Target {token()}")
     # The visitor's own CSRF token, so that only being signed out is at stake.
     tokens = session_tokens(visitor)
@@ -49,6 +50,7 @@ def test_visitors_are_sent_to_sign_in(app, visitor, alice):
 
 @pytest.mark.rule("POST-2")
 def test_new_post_form(alice):
+    """A user sees a new-post form: title, body and a status that starts as draft, all labelled."""
     answer = alice.get("/posts/new/")
     assert answer.status_code == 200
     assert pages.page_title(answer) == "New post | Posts"
@@ -67,6 +69,7 @@ def test_new_post_form(alice):
 @pytest.mark.rule("POST-2")
 @pytest.mark.parametrize("status", ["published", "draft"])
 def test_create_post(visitor, alice, status):
+    """A user's new post opens on its page, told Post created; only a published one is listed."""
     tag = token()
     answer = new_post(alice, f"Created {tag}", f"Body of {tag}\nline two", status)
     post = post_id(answer)
@@ -108,6 +111,7 @@ def fill(value: str, tag: str) -> str:
 @pytest.mark.rule("POST-3")
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_invalid_new_post_is_refused(visitor, alice, case):
+    """A blank or overlong title or body, or an unknown status, shows errors and writes no post."""
     tag = token()
     changes, bad = REFUSED[case]
     data = {"title": f"Refused {tag}", "body": f"Body {tag}", "status": "published"}
@@ -127,6 +131,7 @@ def test_invalid_new_post_is_refused(visitor, alice, case):
 
 @pytest.mark.rule("POST-3")
 def test_limits_are_inclusive_and_titles_trimmed(visitor, alice):
+    """A title of 200 and a body of 10,000 characters are accepted; spaces around the title go."""
     tag = token()
     title = padded(tag, 200)
     body = padded(tag, 10_000)
@@ -139,6 +144,7 @@ def test_limits_are_inclusive_and_titles_trimmed(visitor, alice):
 
 @pytest.mark.rule("POST-4")
 def test_edit_post(visitor, alice):
+    """The author sees the edit form filled in and saves changes; the creation date stays."""
     tag = token()
     post = create_post(alice, f"Before {tag}", "Old body", status="draft")
     created = view_post(alice, post).created
@@ -164,6 +170,7 @@ def test_edit_post(visitor, alice):
 
 @pytest.mark.rule("POST-4")
 def test_unchanged_edit_form_saves_the_same_post(alice):
+    """Saving the edit form unchanged keeps the post as it was, line breaks included."""
     tag = token()
     post = create_post(alice, f"Same {tag}", "Line one\nLine two")
     answer = alice.submit(f"/posts/{post}/edit/")
@@ -183,6 +190,7 @@ def test_unchanged_edit_form_saves_the_same_post(alice):
     ids=["blank title", "long body", "bad status"],
 )
 def test_invalid_edit_is_refused(alice, changes, bad):
+    """An edit with a blank title, overlong body or bad status shows errors and changes nothing."""
     tag = token()
     post = create_post(alice, f"Kept {tag}", f"Kept body {tag}")
     data = {name: fill(value, tag) for name, value in changes.items()}
@@ -200,6 +208,7 @@ def test_invalid_edit_is_refused(alice, changes, bad):
 
 @pytest.mark.rule("POST-5")
 def test_delete_post(visitor, alice):
+    """The author confirms on a Delete page, lands home told Post deleted, and the post is gone."""
     tag = token()
     post = create_post(alice, f"Doomed {tag}")
     page = alice.get(f"/posts/{post}/delete/")
@@ -217,6 +226,7 @@ def test_delete_post(visitor, alice):
 
 @pytest.mark.rule("POST-6", "OPS-5")
 def test_another_users_published_post_is_forbidden(visitor, alice, bob):
+    """Another user gets Forbidden on the edit and delete pages of a post not theirs; it stays."""
     tag = token()
     post = create_post(alice, f"Alice's {tag}", f"Alice's body {tag}")
     tokens = session_tokens(bob, "/posts/new/")
@@ -238,6 +248,7 @@ def test_another_users_published_post_is_forbidden(visitor, alice, bob):
 
 @pytest.mark.rule("POST-6")
 def test_another_users_draft_is_not_found(alice, bob):
+    """Another user gets Not found on the edit and delete pages of someone's draft."""
     tag = token()
     post = create_post(alice, f"Alice's draft {tag}", status="draft")
     tokens = session_tokens(bob, "/posts/new/")
@@ -252,6 +263,7 @@ def test_another_users_draft_is_not_found(alice, bob):
 
 @pytest.mark.rule("POST-6")
 def test_unknown_post_is_not_found_for_edit_and_delete(alice):
+    """Editing or deleting a deleted or unknown post shows Not found."""
     post = create_post(alice, f"Short-lived {token()}")
     delete_post(alice, post)
     tokens = session_tokens(alice, "/posts/new/")
@@ -271,6 +283,7 @@ EXTRA = {
 
 @pytest.mark.rule("POST-7")
 def test_extra_fields_are_ignored_on_create(alice):
+    """Fields like author, id or created added to a new post by hand change nothing."""
     tag = token()
     answer = new_post(alice, f"Extra {tag}", "Body", "published", **EXTRA)
     post = post_id(answer)
@@ -283,6 +296,7 @@ def test_extra_fields_are_ignored_on_create(alice):
 
 @pytest.mark.rule("POST-7")
 def test_extra_fields_are_ignored_on_edit(alice, bob):
+    """Fields like author or id added to an edit by hand change no other post and no author."""
     tag = token()
     mine = create_post(alice, f"Mine {tag}")
     other = create_post(alice, f"Other {tag}")
@@ -304,6 +318,7 @@ def test_extra_fields_are_ignored_on_edit(alice, bob):
 
 @pytest.mark.rule("POST-8")
 def test_publishing_is_a_status_change(visitor, alice):
+    """Setting a post's status to published lists it for visitors; back to draft hides it again."""
     tag = token()
     post = create_post(alice, f"Status {tag}", status="draft")
     assert search_ids(visitor, tag) == []

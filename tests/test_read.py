@@ -38,6 +38,7 @@ def eleven_posts(app, author) -> tuple[str, list[int]]:
 
 @pytest.mark.rule("READ-1")
 def test_home_lists_published_posts_newest_first(app, visitor, alice, bob):
+    """Everyone sees the same published posts on the home page, newest first, and no drafts."""
     tag = token()
     first = create_post(alice, f"First {tag}")
     draft = create_post(alice, f"Draft {tag}", status="draft")
@@ -59,6 +60,7 @@ def test_home_lists_published_posts_newest_first(app, visitor, alice, bob):
 
 @pytest.mark.rule("READ-1")
 def test_own_drafts_are_not_listed(alice):
+    """A user does not find their own draft in the home list."""
     tag = token()
     create_post(alice, f"My draft {tag}", status="draft")
     assert search_ids(alice, tag) == []
@@ -66,6 +68,7 @@ def test_own_drafts_are_not_listed(alice):
 
 @pytest.mark.rule("READ-2")
 def test_ten_posts_a_page_with_neighbour_links(app, visitor, alice):
+    """Eleven posts make a page of ten and one of one; next and previous links keep the search."""
     tag, ids = eleven_posts(app, alice)
     newest_first = ids[::-1]
 
@@ -98,6 +101,7 @@ def test_ten_posts_a_page_with_neighbour_links(app, visitor, alice):
 
 @pytest.mark.rule("READ-2")
 def test_one_page_has_no_pagination(app, visitor, alice):
+    """A list that fits on one page shows no page links."""
     tag, _ = eleven_posts(app, alice)
     answer = home(visitor, q=f"Page 00 {tag}")
     assert len(pages.listed_posts(answer)) == 1
@@ -109,12 +113,14 @@ def test_one_page_has_no_pagination(app, visitor, alice):
     "page", ["0", "-1", "abc", "2.5", "3", "99999", "9" * 30, "1e1", "last", "0x1"]
 )
 def test_bad_page_numbers_are_not_found(app, visitor, alice, page):
+    """A page number that is no page of the list (0, -1, abc, 2.5, past the end) shows Not found."""
     tag, _ = eleven_posts(app, alice)
     assert_page(home(visitor, q=tag, page=page), *NOT_FOUND)
 
 
 @pytest.mark.rule("READ-3")
 def test_first_page_of_an_empty_list(visitor):
+    """A search with no posts shows page 1 saying there are none; its page 2 is not found."""
     missing = f"nothing {token()}"
     for page in (None, 1):
         answer = home(visitor, q=missing, page=page)
@@ -126,6 +132,7 @@ def test_first_page_of_an_empty_list(visitor):
 
 @pytest.mark.rule("READ-4")
 def test_search_title_or_body_ignoring_case(visitor, alice, bob):
+    """A search finds published posts by title or body in any case, and shows the words again."""
     tag = token()
     in_title = create_post(alice, f"Mixed {tag.upper()} Case", body="Nothing to see.")
     in_body = create_post(bob, "A title without the word", body=f"The body hides {tag} here.")
@@ -141,6 +148,7 @@ def test_search_title_or_body_ignoring_case(visitor, alice, bob):
 
 @pytest.mark.rule("READ-4")
 def test_empty_search_lists_everything(visitor, alice):
+    """An empty search lists the same posts as the home page."""
     create_post(alice, f"Anything {token()}")
     everything = [post.id for post in pages.listed_posts(home(visitor))]
     answer = home(visitor, q="")
@@ -151,6 +159,7 @@ def test_empty_search_lists_everything(visitor, alice):
 
 @pytest.mark.rule("READ-4")
 def test_search_matching_nothing(visitor):
+    """A search matching nothing shows the empty-list text and keeps the words in the search box."""
     q = f'nothing "{token()}" at all'
     answer = home(visitor, q=q)
     assert answer.status_code == 200
@@ -162,6 +171,7 @@ def test_search_matching_nothing(visitor):
 
 @pytest.mark.rule("READ-5")
 def test_listed_post_shows_title_link_author_and_time(visitor, alice):
+    """Each listed post shows its title linking to its page, its author and when it was written."""
     tag = token()
     post = create_post(alice, f"Listed {tag}")
     [listed] = pages.listed_posts(home(visitor, q=tag))
@@ -175,6 +185,7 @@ def test_listed_post_shows_title_link_author_and_time(visitor, alice):
 
 @pytest.mark.rule("READ-6")
 def test_published_post_page(visitor, alice, bob):
+    """Anyone opening a published post sees its title, body, author, status and time."""
     tag = token()
     title = f"Readable {tag}"
     post = create_post(alice, title, body=f"First line {tag}\nSecond line")
@@ -193,6 +204,7 @@ def test_published_post_page(visitor, alice, bob):
 
 @pytest.mark.rule("READ-7")
 def test_draft_page_only_to_its_author(visitor, alice, bob):
+    """Only its author can open a draft; visitors and other users see Not found."""
     post = create_post(alice, f"Secret draft {token()}", status="draft")
     shown = view_post(alice, post)
     assert shown is not None
@@ -203,6 +215,7 @@ def test_draft_page_only_to_its_author(visitor, alice, bob):
 
 @pytest.mark.rule("READ-7")
 def test_draft_page_hidden_from_staff_on_the_public_site(alice, staff):
+    """Staff opening someone's draft on the public site see Not found."""
     post = create_post(alice, f"Secret draft {token()}", status="draft")
     assert_page(staff.get(f"/posts/{post}/"), *NOT_FOUND)
 
@@ -224,11 +237,13 @@ def test_draft_page_hidden_from_staff_on_the_public_site(alice, staff):
     ],
 )
 def test_unknown_or_invalid_ids_are_not_found(visitor, post):
+    """A post address with an unknown, negative, huge or non-numeric id shows Not found."""
     assert_page(visitor.get(f"/posts/{post}/"), *NOT_FOUND)
 
 
 @pytest.mark.rule("READ-8")
 def test_deleted_post_is_not_found(visitor, alice):
+    """A deleted post's page shows Not found."""
     post = create_post(alice, f"Gone {token()}")
     assert delete_post(alice, post).status_code in (302, 303)
     assert_page(visitor.get(f"/posts/{post}/"), *NOT_FOUND)

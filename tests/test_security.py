@@ -25,7 +25,7 @@ from tests.actions import (
     view_post,
     visit_public_pages,
 )
-from tests.browser import Browser, location
+from tests.browser import Browser, leaves_the_site, location
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -81,6 +81,7 @@ def set_cookie_header(answer: httpx.Response, name: str) -> str | None:
 
 @pytest.mark.rule("SEC-1")
 def test_post_forms_need_their_sessions_csrf_token(app, visitor, alice, bob):
+    """A post form sent without its token, or with another user's, is refused; nothing changes."""
     tag = token()
     post = create_post(alice, f"Guarded {tag}", f"Guarded body {tag}")
     others = session_tokens(bob, "/posts/new/")
@@ -104,6 +105,7 @@ def test_post_forms_need_their_sessions_csrf_token(app, visitor, alice, bob):
 
 @pytest.mark.rule("SEC-1")
 def test_account_forms_need_their_sessions_csrf_token(app, alice):
+    """Sign-in, sign-up and sign-out without their session's token are refused, changing nothing."""
     statuses = csrf_statuses(app)
     others = session_tokens(app.browser())
 
@@ -147,6 +149,7 @@ def test_account_forms_need_their_sessions_csrf_token(app, alice):
 
 @pytest.mark.rule("SEC-1", "ADMIN-8")
 def test_admin_bulk_action_needs_its_sessions_csrf_token(app, visitor, adapter, staff, alice):
+    """The admin's bulk publish sent without staff's own token is refused; the draft stays."""
     tag = token()
     post = create_post(alice, f"Bulk guard {tag}", status="draft")
     url, fields = adapter.admin_bulk_action_request([post], "published")
@@ -170,6 +173,7 @@ def assert_security_headers(answer: httpx.Response) -> None:
 
 @pytest.mark.rule("SEC-2", "OPS-5")
 def test_security_headers_on_every_html_page(visitor, alice, bob):
+    """Every public page, errors too, forbids framing and sniffing and sets a referrer policy."""
     answers = visit_public_pages(visitor, alice, bob)
     for answer in answers:
         assert answer.headers.get("content-type", "").startswith("text/html"), answer.url
@@ -181,6 +185,7 @@ def test_security_headers_on_every_html_page(visitor, alice, bob):
 
 @pytest.mark.rule("SEC-2", "ADMIN-3")
 def test_security_headers_on_admin_pages(adapter, staff, visitor):
+    """The admin's pages send the same protective headers as the site's."""
     for answer in (adapter.admin_post_list(staff), adapter.admin_user_list(staff)):
         assert answer.status_code == 200
         assert_security_headers(answer)
@@ -192,6 +197,7 @@ def test_security_headers_on_admin_pages(adapter, staff, visitor):
 
 @pytest.mark.rule("SEC-3")
 def test_session_cookie_is_httponly_and_samesite_lax(app, alice):
+    """The cookie keeping a user signed in is hidden from scripts and not sent by other sites."""
     browser = app.browser()
     answer = sign_in(browser, alice.username, PASSWORD)
     assert answer.status_code in (302, 303)
@@ -210,6 +216,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(app, alice):
 
 @pytest.mark.rule("SEC-4")
 def test_signing_in_starts_a_new_session(app, alice):
+    """Signing in gives the browser a new session; cookies held from before sign nobody in."""
     browser = app.browser()
     page = browser.get("/accounts/login/")
     before = httpx.Cookies(browser.http.cookies)
@@ -226,6 +233,7 @@ def test_signing_in_starts_a_new_session(app, alice):
 
 @pytest.mark.rule("SEC-5")
 def test_cookie_copied_before_sign_out_is_dead_after_it(app):
+    """A copy of a user's cookies taken before sign-out signs nobody in after it."""
     username, _, browser = app.make_user("replay")
     stolen = browser.clone()
     assert signed_in_as(stolen) == username
@@ -241,6 +249,7 @@ def test_cookie_copied_before_sign_out_is_dead_after_it(app):
 
 @pytest.mark.rule("SEC-6")
 def test_passwords_are_stored_slow_salted_and_hashed(app, adapter, database_url):
+    """Passwords are stored as slow, salted hashes: never as typed, and two alike differ."""
     first, password, _ = app.make_user("hash")
     second, _, _ = app.make_user("hash", password)
     stored = [adapter.stored_password(database_url, name) for name in (first, second)]
@@ -254,6 +263,7 @@ def test_passwords_are_stored_slow_salted_and_hashed(app, adapter, database_url)
 
 @pytest.mark.rule("SEC-7")
 def test_user_text_is_escaped_everywhere(visitor, alice):
+    """Markup typed into a title, body or search shows as text on every page; no script runs."""
     tag = token()
     title = f'<script>alert("{tag}")</script> <b>bold</b> & "quoted"'
     body = f"<img src=x onerror=alert(1)> {tag}\n<i>it</i>"
@@ -287,6 +297,7 @@ def test_user_text_is_escaped_everywhere(visitor, alice):
 
 @pytest.mark.rule("SEC-7")
 def test_sign_in_form_escapes_the_typed_username(visitor):
+    """Markup typed as a username comes back in the sign-in form as text, not markup."""
     typed = f'"><script>alert(1)</script>{token()}'
     answer = sign_in(visitor, typed, "Wrong-Password-1")
     assert answer.status_code == 200
@@ -354,13 +365,15 @@ def landing(answer: httpx.Response, host: str) -> tuple[str, dict] | str:
     if answer.status_code not in (302, 303):
         return f"status {answer.status_code}"
     target = urlsplit(answer.headers["location"])
-    if (target.scheme or target.netloc) and (target.scheme, target.netloc) != ("http", host):
-        return f"off-site: {answer.headers['location']!r}"
+    off_site = (target.scheme or target.netloc) and (target.scheme, target.netloc) != ("http", host)
+    if off_site or leaves_the_site(answer.headers["location"], answer.request.url):
+        return f"unsafe redirect to {answer.headers['location']!r}"
     return location(answer)
 
 
 @pytest.mark.rule("SEC-8", "AUTH-5")
 def test_sign_in_ignores_a_next_that_leaves_the_site(app, alice):
+    """Signing in with a next address off the site, or a script, lands home instead."""
     host = urlsplit(app.base_url).netloc
 
     def attempt(payload: str) -> str | None:
@@ -374,28 +387,34 @@ def test_sign_in_ignores_a_next_that_leaves_the_site(app, alice):
 
 @pytest.mark.rule("SEC-8", "AUTH-5")
 def test_sign_in_ignores_an_unsafe_next_form_field(app, alice):
+    """A next off the site put into the sign-in form itself also lands home."""
     host = urlsplit(app.base_url).netloc
     for payload in ("//example.com", "https://example.com/"):
         answer = app.browser().submit(
             "/accounts/login/", {"username": alice.username, "password": PASSWORD, "next": payload}
         )
-        assert landing(answer, host) == ("/", {}), payload
+        where = landing(answer, host)
+        assert where == ("/", {}), f"sign-in with the form's next={payload!r}: {where}"
 
 
 @pytest.mark.rule("SEC-8", "AUTH-1")
 def test_sign_up_ignores_a_next_that_leaves_the_site(app):
+    """Signing up with a next address off the site lands home instead."""
     host = urlsplit(app.base_url).netloc
     for payload in ("//example.com", "https://example.com/", r"/\example.com"):
         answer = register(app.browser(), f"redir{token()}", next_path=payload)
-        assert landing(answer, host) == ("/", {}), payload
+        where = landing(answer, host)
+        assert where == ("/", {}), f"sign-up with next={payload!r}: {where}"
 
 
 @pytest.mark.rule("SEC-8")
 def test_sign_in_honours_a_same_site_next(app, alice):
+    """A next that is a page of the site, even one holding an address, is followed."""
     host = urlsplit(app.base_url).netloc
     for payload, expected in SAFE_URLS.items():
         answer = sign_in(app.browser(), alice.username, PASSWORD, next_path=payload)
-        assert landing(answer, host) == expected, payload
+        where = landing(answer, host)
+        assert where == expected, f"sign-in with next={payload!r}: {where}"
 
 
 # -- SEC-9: SQL metacharacters ---------------------------------------------------------------
@@ -423,6 +442,7 @@ SQL_SEARCHES = [
 
 @pytest.mark.rule("SEC-9", "READ-4")
 def test_sql_metacharacters_in_search_do_no_harm(visitor, alice):
+    """A search with quotes, % or SQL in it finds the literal text and nothing more."""
     tag = token()
     title = f"Safe {tag} 100% sure_thing"
     body = f'O\'Reilly said "hi" {tag}'
@@ -443,6 +463,7 @@ def test_sql_metacharacters_in_search_do_no_harm(visitor, alice):
 
 @pytest.mark.rule("SEC-9", "READ-3", "READ-8")
 def test_sql_metacharacters_in_ids_and_pages_do_no_harm(visitor, alice):
+    """Post ids and page numbers holding SQL show Not found and change nothing."""
     tag = token()
     post = create_post(alice, f"Still here {tag}")
     for raw in ("1'", "1 OR 1=1", "1' OR '1'='1", "1;DROP TABLE posts", f"{post}--", "1)"):
@@ -590,6 +611,7 @@ ODD_INPUT = {
 @pytest.mark.rule("SEC-10")
 @pytest.mark.parametrize("case", list(BAD_INPUT))
 def test_bad_input_is_refused_without_a_server_error(alice, visitor, case):
+    """NUL, huge, missing or mis-encoded fields and wrong methods get a 4xx or a form error."""
     answer = BAD_INPUT[case](alice, visitor, token())
     assert answer.status_code < 500, answer.status_code
     assert is_refusal(answer), (answer.status_code, pages.fields_in_error(answer))
@@ -598,6 +620,7 @@ def test_bad_input_is_refused_without_a_server_error(alice, visitor, case):
 @pytest.mark.rule("SEC-10")
 @pytest.mark.parametrize("case", list(ODD_INPUT))
 def test_odd_input_gives_no_server_error(alice, visitor, case):
+    """Odd text, repeated fields and tampered cookies never get a server error."""
     answer = ODD_INPUT[case](alice, visitor, token())
     assert answer.status_code < 500, answer.status_code
 
@@ -608,6 +631,7 @@ def test_odd_input_gives_no_server_error(alice, visitor, case):
     [("POST", "/"), ("POST", "/posts/{post}/"), ("POST", "/healthz"), ("GET", "/accounts/logout/")],
 )
 def test_wrong_methods_answer_405(alice, method, url):
+    """A POST to a page, or a GET of sign-out, answers 405 and signs nobody out."""
     post = create_post(alice, f"Methods {token()}")
     data = session_tokens(alice, "/posts/new/") if method == "POST" else None
     answer = alice.request(method, url.format(post=post), data=data)

@@ -40,10 +40,13 @@ def citations() -> dict[str, list[str]]:
 
 
 def uncited_tests() -> list[str]:
-    """Return the test functions of the area modules that cite no rule."""
+    """Return the test functions of the area modules that cite no rule.
+
+    This module and the tests of the suite's own machinery (test_suite_*.py) check no rule.
+    """
     found = []
     for path in sorted(HERE.glob("test_*.py")):
-        if path.name == Path(__file__).name:
+        if path.name == Path(__file__).name or path.name.startswith("test_suite_"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         module_marked = any(
@@ -62,24 +65,48 @@ def uncited_tests() -> list[str]:
     return found
 
 
+def undocumented_tests(folder: Path = HERE) -> list[str]:
+    """Return the test functions of tests/test_*.py without a docstring."""
+    found = []
+    for path in sorted(folder.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            is_test = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            if is_test and node.name.startswith("test_") and not ast.get_docstring(node):
+                found.append(f"{path.name}::{node.name}")
+    return found
+
+
 def test_spec_defines_rules():
+    """SPEC.md defines at least 50 rules, each id once."""
     rules = spec_rules()
     assert len(rules) >= 50, rules
     assert len(rules) == len(set(rules))
 
 
 def test_every_rule_is_cited_by_a_test():
+    """Every rule of SPEC.md is checked by at least one test."""
     cited = citations()
     missing = [rule for rule in spec_rules() if rule not in cited]
     assert not missing, f"rules of SPEC.md cited by no test: {', '.join(missing)}"
 
 
 def test_every_citation_names_a_rule_of_the_spec():
+    """Every rule a test cites is one that SPEC.md defines."""
     known = set(spec_rules())
     unknown = {rule: where for rule, where in citations().items() if rule not in known}
     assert not unknown, f"tests cite rules SPEC.md does not define: {unknown}"
 
 
 def test_every_test_cites_a_rule():
+    """Every test of the area modules cites the rules it checks."""
     missing = uncited_tests()
     assert not missing, f"tests that cite no rule (add @pytest.mark.rule): {missing}"
+
+
+def test_every_test_says_what_a_user_sees():
+    """Every test has a docstring: what a user sees, shown when it fails."""
+    missing = undocumented_tests()
+    assert not missing, (
+        f"{len(missing)} test(s) without a docstring saying what a user sees: {missing}"
+    )
