@@ -176,14 +176,17 @@ def in_parallel(function, items, workers: int = 4) -> list:
         return list(pool.map(function, items))
 
 
-def passed_before_429(attempt, limit: int) -> int:
+def passed_before_429(attempt, limit: int, passing: tuple[int, ...] = (302, 303)) -> int:
     """Call attempt(n) until it answers 429; return how many it made before, checked.
 
-    django-ratelimit counts in fixed windows: when one ends during the test the count starts
-    again, so up to twice the limit may pass; Flask-Limiter's window moves, and the limit passes.
+    Each answer before the 429 must have a status of `passing`. django-ratelimit counts in
+    fixed windows: when one ends during the test the count starts again, so up to twice the
+    limit may pass; Flask-Limiter's window moves, and the limit passes.
     """
     for n in range(2 * limit + 1):
-        if attempt(n).status_code == 429:
+        status = attempt(n).status_code
+        if status == 429:
             assert n >= limit, f"refused with 429 after {n} attempts; the limit is {limit}"
             return n
+        assert status in passing, f"attempt {n} answered {status}"
     raise AssertionError(f"no 429 after {2 * limit + 1} attempts; the limit is {limit}")
