@@ -2,9 +2,9 @@
 
 `GET /authors/<username>/` lists that author's published posts, newest first, ten a page, with
 the markup and the pagination of the home page's list; its pagination links stay on the author's
-page. The username is matched ignoring case, as at sign-in (letters beyond ASCII included: `Émile`
-finds Émile), and the page shows it as stored. An unknown author is the app's 404 page. A post's
-page links its author's name to the author's page.
+page. The username is matched ignoring case, as at sign-in, names with letters beyond ASCII
+(Émile) included, and the page shows it as stored. An unknown author is the app's 404 page. A
+post's page links its author's name to the author's page.
 """
 
 from __future__ import annotations
