@@ -76,21 +76,26 @@ def schedules() -> dict[str, tuple[str, list[tuple[int, int | None, str]]]]:
     """Return each plan of the guide: its stated length, and its rows (start, length, what)."""
     page = (GUIDE / "README.md").read_text(encoding="utf-8")
     plans = {}
-    for name, stated, table in re.findall(
-        r"\*\*(Half day|Full day): ([^*]+)\*\*[^\n]*\n\n((?:\|.*\n)+)", page
+    for name, stated, work, table in re.findall(
+        r"\*\*(Half day|Full day): ([^*]+)\*\* \(([^)]*) of work[^\n]*\n\n((?:\|.*\n)+)", page
     ):
         rows = []
         for start, length, what in re.findall(r"^\| (\d+:\d\d) \| (?:(\d+) min)? *\| (.*) \|$",
                                               table, flags=re.M):  # fmt: skip
             rows.append((minutes(start), int(length) if length else None, what))
-        plans[name] = (stated, rows)
+        plans[name] = (stated, work, rows)
     return plans
+
+
+def duration(text: str) -> int:
+    hours, mins = re.fullmatch(r"(\d+) h(?: (\d+) min)?", text).groups()
+    return int(hours) * 60 + int(mins or 0)
 
 
 def test_the_schedules_add_up_to_their_stated_length():
     plans = schedules()
     assert set(plans) == {"Half day", "Full day"}
-    for name, (stated, rows) in plans.items():
+    for name, (stated, work, rows) in plans.items():
         *items, end = rows
         assert end[2] == "End", name
         assert end[1] is None, name
@@ -99,15 +104,16 @@ def test_the_schedules_add_up_to_their_stated_length():
             assert start == clock, f"{name}: {what!r} starts at {start} min, not {clock}"
             clock += length
         assert end[0] == clock, name
-        hours, mins = re.fullmatch(r"(\d+) h(?: (\d+) min)?", stated).groups()
-        assert int(hours) * 60 + int(mins or 0) == clock, f"{name}: {stated} != {clock} min"
+        assert duration(stated) == clock, f"{name}: {stated} != {clock} min"
+        working = sum(length for _, length, what in items if what not in ("Break", "Lunch"))
+        assert duration(work) == working, f"{name}: {work} of work != {working} min"
 
 
 def test_the_schedules_give_each_exercise_its_time():
     page = (GUIDE / "README.md").read_text(encoding="utf-8")
     times = {int(n): int(m) for n, m in re.findall(r"^\| (\d) \| \[.*\| (\d+) min \|$", page, re.M)}
     assert sorted(times) == [exercise.number for exercise in EXERCISES]
-    for name, (_, rows) in schedules().items():
+    for name, (*_, rows) in schedules().items():
         for _, length, what in rows:
             found = re.match(r"Exercise (\d)", what)
             if found:
