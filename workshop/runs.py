@@ -23,8 +23,8 @@ BUILD = ROOT / "build"
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 # What a run of ours must not inherit: it always runs in-process against a copy.
 RUN_ONLY = ("BASE_URL", "APP", "APPS", "LIVE")
-# The longest "what went wrong" line shown for a failing test.
-MESSAGE_WIDTH = 160
+# The longest "what went wrong" line shown for a failing test: one line of the console, indented.
+MESSAGE_WIDTH = 96
 
 console = Console(width=100)
 
