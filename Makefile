@@ -8,6 +8,8 @@ REQUIREMENTS := requirements-dev.txt compare/requirements.txt bench/requirements
 	django_app/requirements-dev.txt flask_app/requirements.txt flask_app/requirements-dev.txt
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/posts_test
 
+# run-django and run-flask listen on 8000 and 5000; PORT=N picks another (macOS keeps 5000 for
+# AirPlay: make run-flask PORT=5001).
 # Demo logins printed by run-django and run-flask (local development only).
 STAFF_USERNAME ?= admin
 STAFF_PASSWORD ?= admin-pass-2026
@@ -24,8 +26,8 @@ help:
 	@echo "make test-live      the shared suite against both apps under gunicorn"
 	@echo "make test-postgres  the shared suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium, axe-core)"
-	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data"
-	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data"
+	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data (PORT=N: another port)"
+	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data (PORT=N: another port)"
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make bench          both apps and a plain-WSGI ceiling under gunicorn and wrk (build/bench.json)"
 	@echo "make compare        measure both apps and print the report (build/compare.*)"
@@ -114,7 +116,7 @@ run-django: $(STAMP)
 		|| echo "(kept the existing staff user $(STAFF_USERNAME))"
 	cd django_app && $(DEV_ENV) $(PY) manage.py seed_demo
 	@echo "Staff login for /admin/: $(STAFF_USERNAME) / $(STAFF_PASSWORD)"
-	cd django_app && $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	cd django_app && $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(or $(PORT),8000)
 
 run-flask: $(STAMP)
 	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app db upgrade
@@ -122,7 +124,7 @@ run-flask: $(STAMP)
 		--password $(STAFF_PASSWORD)
 	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app seed-demo
 	@echo "Staff login for /admin/: $(STAFF_USERNAME) / $(STAFF_PASSWORD)"
-	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app run --debug --port 5000
+	cd flask_app && $(DEV_ENV) $(PY) -m flask --app app run --debug --port $(or $(PORT),5000)
 
 compare: $(STAMP)
 	$(PY) compare.py

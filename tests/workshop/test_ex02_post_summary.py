@@ -51,11 +51,23 @@ def test_the_summary_is_optional_and_editable(app, visitor, alice):
     assert pages.field_value(alice.get(f"/posts/{post}/edit/"), "summary") == "Added later."
 
 
+def what_the_user_saw(answer) -> str:
+    """Say in words what a form's answer showed: a redirect (the post was saved), or a page."""
+    if answer.status_code in (302, 303):
+        return f"was taken to {answer.headers.get('location')}: the post was saved"
+    return f"got a {answer.status_code} page"
+
+
 def test_a_summary_over_300_characters_is_refused(app, alice):
     title = f"Too long {token()}"
     answer = new_post(alice, title, summary="x" * 301)
-    assert answer.status_code == 200
-    assert pages.fields_in_error(answer) == ["summary"]
+    assert answer.status_code == 200, (
+        "a summary of 301 characters should be refused, the form shown again (200) with an error"
+        f" on summary; the user {what_the_user_saw(answer)} (is max_length / Length(max=300) set?)"
+    )
+    assert pages.fields_in_error(answer) == ["summary"], (
+        f"the form shows errors on {pages.fields_in_error(answer)}, not on summary alone"
+    )
     assert search_ids(alice, title) == []
     assert new_post(alice, title, summary="x" * 300).status_code in (302, 303)
 

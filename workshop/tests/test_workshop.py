@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from unidiff import PatchSet
 
-from workshop import cli, manifest
+from workshop import manifest, runs
 from workshop.manifest import APPS, GUIDE, ROOT
 
 EXERCISES, DRILLS = manifest.load()
@@ -108,110 +107,4 @@ def test_checkpoints_are_left_out_until_their_exercise_is_started():
     third = collected("--exercise=3")
     assert third
     assert all("test_ex03_" in nodeid for nodeid in third)
-    assert {cli.app_of(nodeid) for nodeid in third} == set(APPS)
-
-
-# -- the tooling -------------------------------------------------------------------------------
-
-
-def test_app_of_reads_the_app_among_the_parameters():
-    assert cli.app_of("test_x[django]") == "django"
-    assert cli.app_of("test_x[flask-R2-d2]") == "flask"
-    assert cli.app_of("test_x[HELLO WORLD-django]") == "django"
-    assert cli.app_of("test_x") == "-"
-
-
-def test_read_junit_counts_each_apps_outcomes(tmp_path):
-    junit = tmp_path / "junit.xml"
-    junit.write_text(
-        textwrap.dedent(
-            """\
-            <testsuites><testsuite>
-              <testcase classname="tests.t" name="test_a[django]"/>
-              <testcase classname="tests.t" name="test_a[flask]"><failure message="x"/></testcase>
-              <testcase classname="tests.t" name="test_b[flask]"><error message="y"/></testcase>
-              <testcase classname="tests.t" name="test_c[flask]"><skipped/></testcase>
-            </testsuite></testsuites>
-            """
-        )
-    )
-    counts, failed = cli.read_junit(junit)
-    assert counts["django"] == {"passed": 1}
-    assert counts["flask"] == {"failed": 2, "skipped": 1}
-    assert failed["flask"] == ["tests.t::test_a[flask]", "tests.t::test_b[flask]"]
-
-
-PATCH = """\
-diff --git a/django_app/a.py b/django_app/a.py
---- a/django_app/a.py
-+++ b/django_app/a.py
-@@ -1,2 +1,3 @@
- one
--two
-+2
-+three
-diff --git a/django_app/posts/migrations/0002_x.py b/django_app/posts/migrations/0002_x.py
-new file mode 100644
---- /dev/null
-+++ b/django_app/posts/migrations/0002_x.py
-@@ -0,0 +1,2 @@
-+from django.db import migrations
-+operations = []
-diff --git a/flask_app/a.py b/flask_app/a.py
---- a/flask_app/a.py
-+++ b/flask_app/a.py
-@@ -1,2 +1,2 @@
- one
--two
-+2
-"""
-
-
-def test_change_cost_counts_files_and_lines_per_side(tmp_path):
-    patch = tmp_path / "change.patch"
-    patch.write_text(PATCH)
-    cost = manifest.change_cost(patch)
-    assert cost["django"] == manifest.Change(files=2, added=4, removed=1, in_migrations=2)
-    assert cost["flask"] == manifest.Change(files=1, added=1, removed=1, in_migrations=0)
-
-
-def make_checkout(folder: Path) -> Path:
-    for app in ("django_app", "flask_app"):
-        (folder / app).mkdir(parents=True)
-        (folder / app / "a.py").write_text("one\ntwo\n")
-    (folder / ".gitignore").write_text(".venv/\n")
-    (folder / ".venv").mkdir()
-    (folder / ".venv" / "big").write_text("not copied")
-    subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
-    subprocess.run(["git", "add", "."], cwd=folder, check=True)
-    (folder / "new.py").write_text("untracked, not ignored: copied\n")
-    return folder
-
-
-def test_a_copy_has_the_checkouts_files_but_not_its_ignored_ones(tmp_path):
-    checkout = make_checkout(tmp_path / "checkout")
-    copy = cli.copy_tree(checkout, tmp_path / "copy")
-    assert (copy / "django_app" / "a.py").read_text() == "one\ntwo\n"
-    assert (copy / "new.py").is_file()
-    assert not (copy / ".venv").exists()
-
-
-def test_a_patch_applies_to_one_app_of_a_copy(tmp_path):
-    checkout = make_checkout(tmp_path / "checkout")
-    patch = tmp_path / "change.patch"
-    patch.write_text(PATCH)
-    copy = cli.copy_tree(checkout, tmp_path / "copy")
-    assert cli.apply_patch(copy, patch, "flask_app") is None
-    assert (copy / "flask_app" / "a.py").read_text() == "one\n2\n"
-    assert (copy / "django_app" / "a.py").read_text() == "one\ntwo\n"
-    assert not (copy / "django_app" / "posts").exists()
-
-
-def test_a_patch_that_does_not_apply_is_reported(tmp_path):
-    checkout = make_checkout(tmp_path / "checkout")
-    (checkout / "flask_app" / "a.py").write_text("something else\n")
-    patch = tmp_path / "change.patch"
-    patch.write_text(PATCH)
-    error = cli.apply_patch(checkout, patch, "flask_app")
-    assert error is not None
-    assert "flask_app/a.py" in error
+    assert {runs.app_of(nodeid) for nodeid in third} == set(APPS)
