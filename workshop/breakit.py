@@ -117,6 +117,7 @@ def caught_line(found: Attempt) -> str:
     return (
         f"{found.app}: [green]caught[/] by {escape(first.name)} ({rules})"
         + (f" and {others} more" if others else "")
+        + (f"\n    a user would see: {escape(first.user_sees)}" if first.user_sees else "")
         + f"\n    [italic]{escape(first.message)}"
     )
 

@@ -37,6 +37,7 @@ class Failure:
     message: str
     rules: list[str] = field(default_factory=list)
     nodeid: str = ""  # "tests/test_read.py::test_x[django]", when the per-rule report has it
+    user_sees: str = ""  # the test's docstring, from its report's "A user would see:" line
 
     @property
     def name(self) -> str:
@@ -94,6 +95,17 @@ def first_line(message: str | None) -> str:
     return line or "(no message)"
 
 
+USER_SEES = "A user would see: "
+
+
+def user_sees(text: str | None) -> str:
+    """Return what the failed test says a user would see (its docstring), if its report has it."""
+    for line in (text or "").splitlines():
+        if line.strip().startswith(USER_SEES):
+            return line.strip().removeprefix(USER_SEES)
+    return ""
+
+
 def read_junit(path: Path) -> tuple[dict[str, Counter], dict[str, list[Failure]]]:
     """Return, per app, the count of each outcome and the failing tests with their message."""
     counts: dict[str, Counter] = {}
@@ -109,7 +121,8 @@ def read_junit(path: Path) -> tuple[dict[str, Counter], dict[str, list[Failure]]
             state = "failed"
             message = problem.get("message") or problem.text
             test = f"{case.get('classname')}::{case.get('name')}"
-            failed.setdefault(app, []).append(Failure(test, first_line(message)))
+            failure = Failure(test, first_line(message), user_sees=user_sees(problem.text))
+            failed.setdefault(app, []).append(failure)
         elif case.find("skipped") is not None:
             state = "skipped"
         else:

@@ -88,6 +88,7 @@ def test_a_caught_drill_names_its_first_test_its_rule_and_what_went_wrong(capsys
             "<b>bold</b> in a title is shown as HTML on the home page",
             ["SEC-7"],
             nodeid="tests/test_security.py::test_escaped[flask-title]",
+            user_sees="Titles show as typed, never as HTML.",
         ),
     )
     assert breakit.first_failure(found).rules == ["SEC-7"]  # the drill's own rule first
@@ -96,6 +97,7 @@ def test_a_caught_drill_names_its_first_test_its_rule_and_what_went_wrong(capsys
     assert "SEC-7: User text (titles, bodies, usernames, search terms) is HTML-escaped" in shown
     assert "tests/test_security.py::test_escaped[flask-title] (SEC-7) and 1 more" in shown
     assert "<b>bold</b> in a title is shown as HTML on the home page" in shown
+    assert "a user would see: Titles show as typed, never as HTML." in shown
     assert "Traceback" not in shown
     record = breakit.drill_record(found)
     assert record["first_failure"] == {

@@ -12,8 +12,9 @@ JUNIT = """\
 <testsuites><testsuite>
   <testcase classname="tests.t" name="test_a[django]"/>
   <testcase classname="tests.t" name="test_a[flask]">
-    <failure message="AssertionError: the post was saved&#10;assert 302 == 200">Traceback
-      (most recent call last): long text</failure>
+    <failure message="AssertionError: the post was saved&#10;assert 302 == 200">POST-3 A rule.
+A user would see: The form again, with an error on the title.
+Traceback (most recent call last): long text</failure>
   </testcase>
   <testcase classname="tests.t" name="test_b[flask]"><error message="y"/></testcase>
   <testcase classname="tests.t" name="test_c[flask]"><skipped/></testcase>
@@ -45,6 +46,16 @@ def test_read_junit_keeps_the_first_line_of_each_failure_not_the_traceback(tmp_p
     junit.write_text(JUNIT)
     _, failed = runs.read_junit(junit)
     assert [failure.message for failure in failed["flask"]] == ["the post was saved", "y"]
+
+
+def test_read_junit_keeps_what_the_test_says_a_user_would_see(tmp_path):
+    junit = tmp_path / "junit.xml"
+    junit.write_text(JUNIT)
+    _, failed = runs.read_junit(junit)
+    assert [failure.user_sees for failure in failed["flask"]] == [
+        "The form again, with an error on the title.",
+        "",
+    ]
 
 
 def test_first_line_is_one_trimmed_line():
