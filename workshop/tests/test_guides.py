@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -122,10 +123,14 @@ def test_the_schedules_give_each_exercise_its_time():
 
 @pytest.mark.parametrize(("target", "default"), [("run-django", "8000"), ("run-flask", "5000")])
 def test_the_apps_run_on_another_port_when_asked(target, default):
+    # Run from another make (make test-unit), make would print "Entering directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
     def dry_run(*args: str) -> str:
-        return subprocess.run(
-            ["make", "-n", target, *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.splitlines()[-1]
+        command = ["make", "--no-print-directory", "-n", target, *args]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[-1]
 
     assert dry_run().endswith(default)
     assert dry_run("PORT=5123").endswith("5123")
