@@ -18,7 +18,6 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,18 +32,16 @@ import psutil
 from bench import appside, load
 from tests.harness import free_port, stop_process
 from tests.pages import hidden_inputs
+from toolkit import paths
+from toolkit.paths import APPS, BUILD, PYTHON, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
 OUT = BUILD / "bench.json"
 QUICK_OUT = BUILD / "bench-quick.json"  # a harness check is no measurement: kept apart
 USABLE_CORES = len(os.sched_getaffinity(0))
 # Other work on the machine skews the figures; the load average is saved beside them.
 LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
-PYTHON = sys.executable
-APPS = ("django", "flask")
 NAMES = {"django": "Django", "flask": "Flask", "ceiling": "plain WSGI"}
-APP_DIRS = {"django": ROOT / "django_app", "flask": ROOT / "flask_app", "ceiling": ROOT}
+APP_DIRS = {**paths.APP_DIRS, "ceiling": ROOT}
 SECRET_KEY = "bench-only-not-a-secret"
 # What each profile changes, in the environment or gunicorn's target; stock is each app as
 # shipped. Lean turns off what the measured pages do not use (see bench/README.md).

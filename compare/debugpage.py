@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from compare.paths import APP_DIRS, ROOT
 from tests.harness import free_port, stop_process
+from toolkit.paths import APP_DIRS, ROOT
 
 ERROR_URL = "/__compare_error__/"
 

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from compare.paths import ROOT
+from toolkit.paths import ROOT
 
 HEADERS = (
     "X-Frame-Options",

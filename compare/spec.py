@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from compare.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
+from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 RULE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 SECTION = re.compile(r"^## (.*?) \(`([A-Z]+)`\)")

@@ -19,7 +19,7 @@ from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 import httpx
 
-from tests.adapters.base import PYTHON, ROOT
+from toolkit.paths import PYTHON, ROOT
 
 SPEC = ROOT / "shared_spec" / "SPEC.md"
 LOG = logging.getLogger("tests.harness")

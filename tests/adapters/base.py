@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +16,6 @@ import httpx
 
 from tests import pages
 from tests.browser import Browser, form_values, html, token_inputs
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -255,6 +252,3 @@ def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):
             f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
         )
     return done
-
-
-PYTHON = sys.executable
