@@ -30,10 +30,10 @@ import httpx
 import psutil
 
 from bench import appside, load
-from tests.harness import free_port, stop_process
-from tests.pages import hidden_inputs
 from toolkit import paths
+from toolkit.browser import hidden_inputs
 from toolkit.paths import APPS, BUILD, PYTHON, ROOT
+from toolkit.servers import free_port, stop_process
 
 OUT = BUILD / "bench.json"
 QUICK_OUT = BUILD / "bench-quick.json"  # a harness check is no measurement: kept apart

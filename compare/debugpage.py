@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import free_port, stop_process
 from toolkit.paths import APP_DIRS, ROOT
+from toolkit.servers import free_port, stop_process
 
 ERROR_URL = "/__compare_error__/"
 

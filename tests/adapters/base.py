@@ -1,7 +1,7 @@
 """What the shared suite needs to know about one app: the only framework-specific knowledge.
 
 Each adapter (`django.py`, `flask.py`) subclasses `Adapter`. The suite speaks HTTP through
-`tests.browser.Browser`; an adapter builds or starts the app, and drives its admin, whose URLs and
+`toolkit.browser.Browser`; an adapter builds or starts the app, and drives its admin, whose URLs and
 form fields are each framework's own.
 """
 
@@ -14,8 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests import pages
-from tests.browser import Browser, form_values, html, token_inputs
+from toolkit.browser import Browser, form_values, hidden_inputs, html, token_inputs
 
 
 @dataclass(frozen=True)
@@ -230,7 +229,7 @@ class Adapter:
             return browser.submit(url, data, form=form, drop=drop)
         own_page = browser.get("/accounts/login/")
         own_form = html(own_page).select_one("form[method=post]:not(.logout)")
-        hidden = pages.hidden_inputs(own_page)
+        hidden = hidden_inputs(own_page)
         tokens = {name: hidden[name] for name in token_inputs(own_form)}
         return browser.submit(form_from.get(url), {**data, **tokens}, form=form, drop=drop)
 

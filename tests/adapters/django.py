@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tests.adapters.base import Adapter, AdminRequest, post_form_fields, run
-from tests.browser import Browser, html
+from toolkit.browser import Browser, html
 from toolkit.paths import PYTHON, ROOT
 
 CHANGE_LINK = re.compile(r"/(\d+)/change/")

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from tests.adapters.base import Adapter, AdminRequest, post_form_fields, run
-from tests.browser import Browser, html
+from toolkit.browser import Browser, html
 from toolkit.paths import PYTHON, ROOT
 
 # PostView.column_list is title, author, status, created: Flask-Admin sorts by list position.
