@@ -464,10 +464,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    if args.profile:
-        from bench import profile
-
-        return profile.main(args.out or OUT)
     args.out = args.out or (QUICK_OUT if args.quick else OUT)
     if args.quick:
         args.runs, args.duration, args.warmup = 1, 1.0, 1.0
