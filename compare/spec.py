@@ -9,16 +9,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from toolkit import pytest_run
 from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 RULE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 SECTION = re.compile(r"^## (.*?) \(`([A-Z]+)`\)")
-SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors|skipped|deselected|xfailed|xpassed)")
-DURATION = re.compile(r" in ([\d.]+)s")
 # What the results depend on: the apps, the suite, the spec, and the installed packages.
 SOURCES = (
     "django_app",
@@ -64,41 +62,17 @@ def spec_rules(spec: Path = SHARED_SPEC / "SPEC.md") -> list[dict]:
     return rules
 
 
-def parse_summary(output: str) -> dict:
-    """Read pytest's closing line: counts per outcome and the time it reports."""
-    lines = [line for line in output.splitlines() if SUMMARY.search(line)]
-    counts: dict[str, int] = {}
-    seconds = None
-    if lines:
-        last = lines[-1]
-        for number, word in SUMMARY.findall(last):
-            counts[word.rstrip("s") if word == "errors" else word] = int(number)
-        if found := DURATION.search(last):
-            seconds = float(found.group(1))
-    return {
-        "counts": counts,
-        "reported_seconds": seconds,
-        "line": lines[-1].strip("= ") if lines else "",
-    }
-
-
 def run_pytest(args: list[str], cwd: Path, log: Path) -> dict:
-    """Run pytest in a subprocess; return its exit code, wall time and summary."""
+    """Run pytest in a subprocess; return its exit code, wall time and what its report counts."""
     env = {k: v for k, v in os.environ.items() if k not in MODE_VARIABLES}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", *args, "-q", "-p", "no:cacheprovider"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    log.write_text(done.stdout + done.stderr)
+    run = pytest_run.run_pytest(args, cwd, env=env)
+    log.write_text(run.output)
     return {
-        "exit_code": done.returncode,
-        "seconds": round(seconds, 2),
-        **parse_summary(done.stdout),
+        "exit_code": run.exit_code,
+        "seconds": round(run.seconds, 2),
+        "counts": run.counts(),
+        "reported_seconds": run.reported_seconds,
+        "line": run.summary(),
     }
 
 
