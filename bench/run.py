@@ -30,7 +30,7 @@ import httpx
 import psutil
 
 from bench import appside, load
-from toolkit import paths
+from toolkit import commands, paths
 from toolkit.browser import hidden_inputs
 from toolkit.paths import APPS, BUILD, PYTHON, ROOT
 from toolkit.servers import free_port, stop_process
@@ -109,10 +109,8 @@ def app_env(app: str, database: Path, profile: str = "stock") -> dict[str, str]:
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    """Run a command (seeding, timing an import); return its output, failing with it."""
+    return commands.run(command, cwd, env, timeout=600).stdout
 
 
 def seed(app: str, database: Path) -> None:

@@ -8,11 +8,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 from toolkit import pytest_run
+from toolkit.commands import git_files
 from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 RULE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
@@ -22,6 +22,7 @@ SOURCES = (
     "django_app",
     "flask_app",
     "tests",
+    "toolkit",
     "shared_spec/SPEC.md",
     "shared_spec/MARKUP.md",
 )
@@ -32,13 +33,7 @@ MODE_VARIABLES = ("LIVE", "BASE_URL", "APPS", "APP", "DATABASE_URL", "CI")
 def source_hash(root: Path = ROOT) -> str:
     """Hash the files the tests depend on and the installed package versions."""
     digest = hashlib.sha256()
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", *SOURCES],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in sorted(f for f in listed.split("\0") if f):
+    for name in sorted(git_files(root, *SOURCES)):
         path = root / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -241,13 +241,3 @@ def post_form_fields(page: httpx.Response, form: str) -> dict[str, str]:
     assert found is not None, f"no form {form!r} on {page.url}"
     names = ("title", "body", "status", "author")
     return {name: value for name, value in form_values(found) if name in names}
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):
-    """Run a command, failing with its output when it fails."""
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    if check and done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-        )
-    return done

@@ -15,8 +15,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from tests.adapters.base import Adapter, AdminRequest, post_form_fields, run
+from tests.adapters.base import Adapter, AdminRequest, post_form_fields
 from toolkit.browser import Browser, html
+from toolkit.commands import run
 from toolkit.paths import PYTHON, ROOT
 
 # PostView.column_list is title, author, status, created: Flask-Admin sorts by list position.
