@@ -17,7 +17,7 @@ from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 RULE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 SECTION = re.compile(r"^## (.*?) \(`([A-Z]+)`\)")
-# What the results depend on: the apps, the suite, the spec, and the installed packages.
+# What the results depend on: the apps, the suite and its package, the spec, the installed packages.
 SOURCES = (
     "django_app",
     "flask_app",
