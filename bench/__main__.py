@@ -2,6 +2,7 @@
 
 import sys
 
-from bench.run import main
+from bench import profile, run
 
-sys.exit(main())
+args = run.parse(sys.argv[1:])
+sys.exit(profile.main(args.out or run.OUT) if args.profile else run.main(sys.argv[1:]))

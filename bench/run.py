@@ -18,7 +18,6 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,20 +30,18 @@ import httpx
 import psutil
 
 from bench import appside, load
-from tests.harness import free_port, stop_process
-from tests.pages import hidden_inputs
+from toolkit import commands, paths
+from toolkit.browser import hidden_inputs
+from toolkit.paths import APPS, BUILD, PYTHON, ROOT
+from toolkit.servers import free_port, stop_process
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
 OUT = BUILD / "bench.json"
 QUICK_OUT = BUILD / "bench-quick.json"  # a harness check is no measurement: kept apart
 USABLE_CORES = len(os.sched_getaffinity(0))
 # Other work on the machine skews the figures; the load average is saved beside them.
 LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
-PYTHON = sys.executable
-APPS = ("django", "flask")
 NAMES = {"django": "Django", "flask": "Flask", "ceiling": "plain WSGI"}
-APP_DIRS = {"django": ROOT / "django_app", "flask": ROOT / "flask_app", "ceiling": ROOT}
+APP_DIRS = {**paths.APP_DIRS, "ceiling": ROOT}
 SECRET_KEY = "bench-only-not-a-secret"
 # What each profile changes, in the environment or gunicorn's target; stock is each app as
 # shipped. Lean turns off what the measured pages do not use (see bench/README.md).
@@ -112,10 +109,8 @@ def app_env(app: str, database: Path, profile: str = "stock") -> dict[str, str]:
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    """Run a command (seeding, timing an import); return its output, failing with it."""
+    return commands.run(command, cwd, env, timeout=600).stdout
 
 
 def seed(app: str, database: Path) -> None:
@@ -467,10 +462,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    if args.profile:
-        from bench import profile
-
-        return profile.main(args.out or OUT)
     args.out = args.out or (QUICK_OUT if args.quick else OUT)
     if args.quick:
         args.runs, args.duration, args.warmup = 1, 1.0, 1.0

@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from compare.paths import BUILD, read_json
+from toolkit.paths import BUILD, read_json
 
 BENCH = BUILD / "bench.json"
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from compare import bench as benchmod
-from compare.paths import ROOT
+from toolkit.paths import ROOT
 
 SUPPORTED, CONTRADICTED, MIXED, NOT_MEASURABLE = (
     "supported",

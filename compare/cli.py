@@ -13,7 +13,7 @@ from rich.console import Console
 
 from compare import bench, claims, concepts, defaults, deps, loc, report, setup, spec, workshop
 from compare import html as html_report
-from compare.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
+from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 HEADER = "Django and Flask, side by side: the measured comparison"
 SETUP_RUN = BUILD / "setup-run.json"

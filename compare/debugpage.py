@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from compare.paths import APP_DIRS, ROOT
-from tests.harness import free_port, stop_process
+from toolkit.paths import APP_DIRS, ROOT
+from toolkit.servers import free_port, stop_process
 
 ERROR_URL = "/__compare_error__/"
 
@@ -28,7 +28,7 @@ def commands(app: str, port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def read_page(text: str, app: str) -> dict:
+def read_page(text: str) -> dict:
     """Say what a debug page offers: a traceback, local variables, an interactive console."""
     lowered = text.lower()
     return {
@@ -90,7 +90,7 @@ def probe(app: str, timeout: float = 30) -> dict:
                     for part in commands(app, port)
                 ),
                 "status": answer.status_code,
-                **read_page(answer.text, app),
+                **read_page(answer.text),
             }
         finally:
             stop_process(server, signal.SIGTERM, group=True, timeout=10)

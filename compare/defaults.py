@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from compare import debugpage
-from compare.paths import APP_DIRS, ROOT, SHARED_SPEC
+from toolkit.paths import APP_DIRS, ROOT, SHARED_SPEC
 
 PROVENANCE = SHARED_SPEC / "PROVENANCE.toml"
 

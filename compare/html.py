@@ -16,8 +16,8 @@ from pygments.util import ClassNotFound
 from compare import bench as benchmod
 from compare.concepts import Location, snippet
 from compare.loc import HAND_WRITTEN
-from compare.paths import APP_DIRS, BUILD
 from compare.report import Section
+from toolkit.paths import APP_DIRS, BUILD
 
 COLOURS = ("#0c4b33", "#3b8eb8")  # Django green, Flask blue
 CHART_STYLE = Style(

@@ -12,6 +12,8 @@ from pygount import SourceAnalysis, SourceState
 from pygount.analysis import has_lexer
 from radon.complexity import cc_visit
 
+from toolkit.commands import git_files
+
 KINDS = ("python", "hardening", "templates", "static", "config", "migrations", "tests", "docs")
 # Hand-written kinds; generated migrations and tests are reported apart, never in this total.
 # "hardening" is hand-written too, but kept apart from "python" (ordinary code) so that the
@@ -109,13 +111,7 @@ def kind_of(path: str) -> str | None:
 def list_files(folder: Path) -> list[str]:
     """List an app's files as the repository holds them (tracked or new, never ignored)."""
     try:
-        listed = subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "."],
-            cwd=folder,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
-        files = [f for f in listed.split("\0") if f and (folder / f).is_file()]
+        files = [f for f in git_files(folder) if (folder / f).is_file()]
         if files:
             return sorted(files)
     except (OSError, subprocess.CalledProcessError):

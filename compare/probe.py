@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from compare.paths import ROOT
+from toolkit.paths import ROOT
 
 HEADERS = (
     "X-Frame-Options",
@@ -78,8 +78,8 @@ def read_headers(response) -> dict:
 
 def walk(adapter, application, database_url: str) -> dict:
     """Drive the app as a visitor: headers, cookies, CSRF failure, a sign-up, the stored hash."""
-    from tests.browser import Browser
-    from tests.harness import WSGITransport
+    from toolkit.browser import Browser
+    from toolkit.wsgi import WSGITransport
 
     transport = WSGITransport(application)
     cookies: dict[str, dict] = {}

@@ -11,8 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from compare.loc import HAND_WRITTEN, KINDS
-
-APPS = ("django", "flask")
+from toolkit.paths import APPS
 
 VERDICT_STYLE = {
     "supported": "bold green",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from compare.paths import APP_DIRS, ROOT, SHARED_SPEC
-from tests.harness import free_port, stop_process
+from toolkit.paths import APP_DIRS, ROOT, SHARED_SPEC
+from toolkit.servers import free_port, stop_process
 
 SETUP_FILE = SHARED_SPEC / "SETUP.toml"
 # Steps that only change the shell's state: replayed before each later step.

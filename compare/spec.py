@@ -8,22 +8,21 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from compare.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
+from toolkit import pytest_run
+from toolkit.commands import git_files
+from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 RULE = re.compile(r"^- \*\*([A-Z]+-\d+)\*\* (.*)$")
 SECTION = re.compile(r"^## (.*?) \(`([A-Z]+)`\)")
-SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors|skipped|deselected|xfailed|xpassed)")
-DURATION = re.compile(r" in ([\d.]+)s")
-# What the results depend on: the apps, the suite, the spec, and the installed packages.
+# What the results depend on: the apps, the suite and its package, the spec, the installed packages.
 SOURCES = (
     "django_app",
     "flask_app",
     "tests",
+    "toolkit",
     "shared_spec/SPEC.md",
     "shared_spec/MARKUP.md",
 )
@@ -34,13 +33,7 @@ MODE_VARIABLES = ("LIVE", "BASE_URL", "APPS", "APP", "DATABASE_URL", "CI")
 def source_hash(root: Path = ROOT) -> str:
     """Hash the files the tests depend on and the installed package versions."""
     digest = hashlib.sha256()
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", *SOURCES],
-        cwd=root,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in sorted(f for f in listed.split("\0") if f):
+    for name in sorted(git_files(root, *SOURCES)):
         path = root / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -64,41 +57,17 @@ def spec_rules(spec: Path = SHARED_SPEC / "SPEC.md") -> list[dict]:
     return rules
 
 
-def parse_summary(output: str) -> dict:
-    """Read pytest's closing line: counts per outcome and the time it reports."""
-    lines = [line for line in output.splitlines() if SUMMARY.search(line)]
-    counts: dict[str, int] = {}
-    seconds = None
-    if lines:
-        last = lines[-1]
-        for number, word in SUMMARY.findall(last):
-            counts[word.rstrip("s") if word == "errors" else word] = int(number)
-        if found := DURATION.search(last):
-            seconds = float(found.group(1))
-    return {
-        "counts": counts,
-        "reported_seconds": seconds,
-        "line": lines[-1].strip("= ") if lines else "",
-    }
-
-
 def run_pytest(args: list[str], cwd: Path, log: Path) -> dict:
-    """Run pytest in a subprocess; return its exit code, wall time and summary."""
+    """Run pytest in a subprocess; return its exit code, wall time and what its report counts."""
     env = {k: v for k, v in os.environ.items() if k not in MODE_VARIABLES}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", *args, "-q", "-p", "no:cacheprovider"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    log.write_text(done.stdout + done.stderr)
+    run = pytest_run.run_pytest(args, cwd, env=env)
+    log.write_text(run.output)
     return {
-        "exit_code": done.returncode,
-        "seconds": round(seconds, 2),
-        **parse_summary(done.stdout),
+        "exit_code": run.exit_code,
+        "seconds": round(run.seconds, 2),
+        "counts": run.counts(),
+        "reported_seconds": run.reported_seconds,
+        "line": run.summary(),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compare.paths import BUILD, read_json
+from toolkit.paths import BUILD, read_json
 from workshop import manifest
 
 SIDES = ("django", "flask", "tests")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.adapters.base import ROOT
+from toolkit.paths import ROOT
 
 AXE_SCRIPT = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_REPORT = ROOT / "build" / "axe.json"

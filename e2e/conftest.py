@@ -20,9 +20,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from e2e.admin import ADMINS, Admin
 from e2e.axe import AXE_SCRIPT, Audit, Axe, write_report
-from tests.adapters.base import ROOT, Adapter
+from tests.adapters.base import Adapter
 from tests.conftest import STAFF, load_adapter
-from tests.harness import Databases, Server, environ_flag
+from toolkit.databases import Databases
+from toolkit.paths import ROOT
+from toolkit.servers import Server, environ_flag
 
 APP_NAMES = ("django", "flask")
 SCREENSHOTS = ROOT / "build" / "screenshots"

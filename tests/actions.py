@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tests import pages
-from tests.browser import Browser, location, request_line
+from toolkit.browser import Browser, hidden_inputs, location, request_line
 
 # A password every app accepts (long, not common, unlike any username the suite makes).
 PASSWORD = "Quartz-Lantern-8316"
@@ -167,7 +167,7 @@ def session_tokens(browser: Browser, url: str = "/accounts/login/") -> dict[str,
     """Return the hidden inputs (the CSRF token) of a form this browser's session is shown."""
     answer = browser.get(url)
     assert answer.status_code == 200, (url, answer.status_code)
-    return pages.hidden_inputs(answer)
+    return hidden_inputs(answer)
 
 
 def in_parallel(function, items, workers: int = 4) -> list:

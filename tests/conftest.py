@@ -24,16 +24,11 @@ import pytest
 
 from tests import actions, mail, pages
 from tests.adapters.base import Adapter
-from tests.browser import Browser, fresh_address
-from tests.harness import (
-    REDIS_URL,
-    Databases,
-    Server,
-    WSGITransport,
-    backend_of,
-    environ_flag,
-    redis_answers,
-)
+from tests.harness import REDIS_URL, redis_answers
+from toolkit.browser import Browser, fresh_address
+from toolkit.databases import Databases, backend_of
+from toolkit.servers import Server, environ_flag
+from toolkit.wsgi import WSGITransport
 
 # The machinery beside this file: the rules (--rules, explained failures, the per-rule report)
 # and failures grouped by cause; pytester runs the suite's tests of that machinery.

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
 
-from tests.harness import free_port
+from toolkit.servers import free_port
 
 LINK = re.compile(r"https?://\S+")
 

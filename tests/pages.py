@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from http.cookies import Morsel, SimpleCookie
@@ -11,13 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from bs4 import BeautifulSoup, Tag
 
-from tests.browser import html, textarea_value
-
-POST_HREF = re.compile(r"^/posts/(\d+)/$")
-
-
-def soup(page: httpx.Response | BeautifulSoup) -> BeautifulSoup:
-    return page if isinstance(page, BeautifulSoup) else html(page)
+from toolkit.browser import soup, textarea_value
 
 
 def text(element: Tag | None) -> str | None:
@@ -193,17 +186,6 @@ def label_matches(page, name: str) -> bool:
     label = wrapper.find("label") if wrapper else None
     found = control(page, name)
     return bool(label and found and label.get("for") and label["for"] == found.get("id"))
-
-
-def hidden_inputs(page, form: str = "form[method=post]:not(.logout)") -> dict[str, str]:
-    """Return a form's hidden inputs but `next` (the CSRF token, whatever its name)."""
-    found = soup(page).select_one(form)
-    assert found is not None, f"no form {form!r}"
-    return {
-        tag["name"]: tag.get("value", "")
-        for tag in found.find_all("input", attrs={"type": "hidden"})
-        if tag.get("name") and tag["name"] != "next"
-    }
 
 
 def submit_buttons(page, form: str = "form[method=post]:not(.logout)") -> list[str]:

@@ -17,7 +17,7 @@ from tests.actions import (
     signed_in_as,
     token,
 )
-from tests.browser import location
+from toolkit.browser import location
 
 OTHER_PASSWORD = "Marble-Orchid-5274"
 INVALID = "Invalid username or password."

@@ -17,7 +17,7 @@ from tests.actions import (
     token,
     view_post,
 )
-from tests.browser import location
+from toolkit.browser import location
 
 NEW_PASSWORD = "Copper-Meadow-6042"
 

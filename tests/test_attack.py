@@ -34,9 +34,9 @@ from tests.actions import (
     view_post,
     visit_public_pages,
 )
-from tests.browser import REDIRECTS, Browser, fresh_address, html, location, own_address_transport
-from tests.harness import Server
 from tests.test_security import BAD_URLS
+from toolkit.browser import REDIRECTS, Browser, fresh_address, html, location, own_address_transport
+from toolkit.servers import Server
 
 TRACES = ("Traceback", 'File "', "DisallowedHost", "Werkzeug Debugger", "SECRET_KEY")
 EVIL = "https://evil.example"

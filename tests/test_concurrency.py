@@ -20,8 +20,10 @@ import pytest
 
 from tests import pages
 from tests.actions import POST_PATH, register, session_tokens, token
-from tests.browser import Browser
-from tests.harness import FIGURES, Server, backend_of
+from tests.harness import FIGURES
+from toolkit.browser import Browser
+from toolkit.databases import backend_of
+from toolkit.servers import Server
 
 CLIENTS = 8
 CREATIONS = 30  # per client; as many edits, interleaved: 8 x 60 = 480 writes

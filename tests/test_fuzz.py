@@ -35,9 +35,10 @@ from tests.actions import (
     token,
     view_post,
 )
-from tests.browser import REDIRECTS, Browser
-from tests.harness import FIGURES, environ_flag
+from tests.harness import FIGURES
 from tests.test_attack import ADMIN_BAD_TARGETS, off_site, send
+from toolkit.browser import REDIRECTS, Browser
+from toolkit.servers import environ_flag
 
 # -- strategies ------------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from tests import pages
 from tests.actions import session_tokens, signed_in_as
-from tests.browser import location
 from tests.test_fuzz import NO_ID, SHORT_TEXT, VALUE, count, fuzz, outcome
+from toolkit.browser import location
 
 CHANGE = "/accounts/password/change/"
 RESET = "/accounts/password/reset/"

@@ -9,8 +9,8 @@ import pytest
 
 from tests import pages
 from tests.actions import PASSWORD, passed_before_429, register, sign_in, sign_out, token
-from tests.browser import Browser, fresh_address
 from tests.mail import link_path
+from toolkit.browser import Browser, fresh_address, hidden_inputs
 
 LOGGER = "posts.security"
 WRONG_PASSWORD = "Wrong-Password-7731"
@@ -56,7 +56,7 @@ def logged(lines: list[str], event: str, username: str, address: str) -> int:
 
 def secrets_of(browser: Browser) -> list[str]:
     """Return what a browser holds that must never be logged: its cookies and form tokens."""
-    tokens = pages.hidden_inputs(browser.get("/accounts/login/"))
+    tokens = hidden_inputs(browser.get("/accounts/login/"))
     # Long values only: a short one ("1") could appear in any line by chance.
     return [
         value for value in [*browser.http.cookies.values(), *tokens.values()] if len(value) > 15

@@ -24,8 +24,10 @@ from tests.actions import (
     sign_in,
     token,
 )
-from tests.browser import Browser
-from tests.harness import Server, serving, sqlite_path, without
+from tests.harness import without
+from toolkit.browser import Browser
+from toolkit.databases import sqlite_path
+from toolkit.servers import Server, serving
 
 # The commands SPEC.md names (OPS-3, OPS-4), given to each adapter's CLI.
 MIGRATE = {"django": ("migrate", "--noinput"), "flask": ("db", "upgrade")}

@@ -16,10 +16,10 @@ import pytest
 
 from tests import pages
 from tests.actions import PASSWORD, passed_before_429, register, sign_in, signed_in_as, token
-from tests.browser import Browser, fresh_address, location
 from tests.conftest import STAFF
-from tests.harness import Server
 from tests.mail import Mailbox, link_path
+from toolkit.browser import Browser, fresh_address, location
+from toolkit.servers import Server
 
 NEW_PASSWORD = "Copper-Harbour-5720"
 CHANGED = "Your password has been changed."

@@ -20,7 +20,7 @@ from tests.actions import (
     token,
     view_post,
 )
-from tests.browser import location
+from toolkit.browser import location
 
 FORBIDDEN = (403, "Forbidden", "Forbidden | Posts")
 NOT_FOUND = (404, "Not found", "Not found | Posts")

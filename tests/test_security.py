@@ -25,7 +25,7 @@ from tests.actions import (
     view_post,
     visit_public_pages,
 )
-from tests.browser import Browser, leaves_the_site, location
+from toolkit.browser import Browser, hidden_inputs, leaves_the_site, location
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def test_post_forms_need_their_sessions_csrf_token(app, visitor, alice, bob):
         (f"/posts/{post}/delete/", {}),
     ):
         page = alice.get(url)
-        hidden = tuple(pages.hidden_inputs(page))
+        hidden = tuple(hidden_inputs(page))
         assert hidden, f"no hidden CSRF input in the form of {url}"
         answer = alice.submit(page, data, drop=hidden)
         assert answer.status_code in csrf_statuses(app), (url, "no token", answer.status_code)
@@ -113,7 +113,7 @@ def test_account_forms_need_their_sessions_csrf_token(app, alice):
     for data in ({}, others):
         browser = app.browser()
         page = browser.get("/accounts/login/")
-        drop = tuple(pages.hidden_inputs(page)) if not data else ()
+        drop = tuple(hidden_inputs(page)) if not data else ()
         credentials = {"username": alice.username, "password": PASSWORD}
         answer = browser.submit(page, {**credentials, **data}, drop=drop)
         assert answer.status_code in statuses, ("sign-in", answer.status_code)
@@ -124,7 +124,7 @@ def test_account_forms_need_their_sessions_csrf_token(app, alice):
     for data in ({}, others):
         browser = app.browser()
         page = browser.get("/accounts/register/")
-        drop = tuple(pages.hidden_inputs(page)) if not data else ()
+        drop = tuple(hidden_inputs(page)) if not data else ()
         fields = {
             "username": username,
             "email": f"{username}@example.com",
@@ -141,7 +141,7 @@ def test_account_forms_need_their_sessions_csrf_token(app, alice):
     name, _, browser = app.make_user("csrfout")
     for data in ({}, others):
         page = browser.get("/")
-        drop = tuple(pages.hidden_inputs(page, "form.logout")) if not data else ()
+        drop = tuple(hidden_inputs(page, "form.logout")) if not data else ()
         answer = browser.submit(page, data, form="form.logout", drop=drop)
         assert answer.status_code in statuses, ("sign-out", answer.status_code)
         assert signed_in_as(browser) == name

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.browser import Browser, location
-from tests.harness import WSGITransport
+from toolkit.browser import Browser, location
+from toolkit.wsgi import WSGITransport
 
 UNSAFE = ["javascript:alert(%22XSS%22)", "//example.com", "http://[2001:cdba::3257:9652/"]
 

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from tests.adapters.base import ROOT
 from tests.harness import spec_texts
+from toolkit.paths import ROOT
 
 # What would change the mode of the inner runs.
 RUN_SETTINGS = ("BASE_URL", "APP", "APPS", "LIVE", "CI", "DATABASE_URL", "PYTEST_ADDOPTS")

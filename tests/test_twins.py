@@ -16,10 +16,10 @@ import pytest
 
 from tests import pages
 from tests.actions import home, sign_in, view_post
-from tests.adapters.base import ROOT
-from tests.browser import Browser
 from tests.conftest import load_adapter
 from tests.test_ops import DEMO_PASSWORD, DEMO_USERS, fresh_site
+from toolkit.browser import Browser
+from toolkit.paths import ROOT
 
 # The slow part, in the background from the session's start: test_ops.py's fresh site of each
 # app (a fresh database migrated, staff created and the demo data seeded through the app's CLI,

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from unidiff import PatchSet
 
-ROOT = Path(__file__).resolve().parents[1]
+from toolkit.paths import APP_FOLDERS, APPS, ROOT  # noqa: F401 (workshop.cli's, from here)
+
 GUIDE = ROOT / "docs" / "workshop"
 MANIFEST = GUIDE / "workshop.toml"
-APPS = ("django", "flask")
-APP_FOLDERS = {"django": "django_app", "flask": "flask_app"}
 
 
 @dataclass(frozen=True)

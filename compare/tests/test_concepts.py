@@ -3,7 +3,7 @@
 import pytest
 
 from compare import concepts
-from compare.paths import APP_DIRS, SHARED_SPEC
+from toolkit.paths import APP_DIRS, SHARED_SPEC
 
 PYTHON = '''import functools
 

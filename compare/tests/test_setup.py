@@ -3,7 +3,7 @@
 import pytest
 
 from compare import setup
-from compare.paths import ROOT
+from toolkit.paths import ROOT
 
 
 @pytest.mark.parametrize("app", ["django", "flask"])

@@ -1,7 +1,7 @@
 """What the shared suite needs to know about one app: the only framework-specific knowledge.
 
 Each adapter (`django.py`, `flask.py`) subclasses `Adapter`. The suite speaks HTTP through
-`tests.browser.Browser`; an adapter builds or starts the app, and drives its admin, whose URLs and
+`toolkit.browser.Browser`; an adapter builds or starts the app, and drives its admin, whose URLs and
 form fields are each framework's own.
 """
 
@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from tests import pages
-from tests.browser import Browser, form_values, html, token_inputs
-
-ROOT = Path(__file__).resolve().parents[2]
+from toolkit.browser import Browser, form_values, hidden_inputs, html, token_inputs
 
 
 @dataclass(frozen=True)
@@ -233,7 +229,7 @@ class Adapter:
             return browser.submit(url, data, form=form, drop=drop)
         own_page = browser.get("/accounts/login/")
         own_form = html(own_page).select_one("form[method=post]:not(.logout)")
-        hidden = pages.hidden_inputs(own_page)
+        hidden = hidden_inputs(own_page)
         tokens = {name: hidden[name] for name in token_inputs(own_form)}
         return browser.submit(form_from.get(url), {**data, **tokens}, form=form, drop=drop)
 
@@ -245,16 +241,3 @@ def post_form_fields(page: httpx.Response, form: str) -> dict[str, str]:
     assert found is not None, f"no form {form!r} on {page.url}"
     names = ("title", "body", "status", "author")
     return {name: value for name, value in form_values(found) if name in names}
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True):
-    """Run a command, failing with its output when it fails."""
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    if check and done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-        )
-    return done
-
-
-PYTHON = sys.executable

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.adapters.base import PYTHON, ROOT, Adapter, AdminRequest, post_form_fields, run
-from tests.browser import Browser, html
+from tests.adapters.base import Adapter, AdminRequest, post_form_fields
+from toolkit.browser import Browser, html
+from toolkit.commands import run
+from toolkit.paths import PYTHON, ROOT
 
 CHANGE_LINK = re.compile(r"/(\d+)/change/")
 

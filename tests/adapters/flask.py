@@ -15,8 +15,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from tests.adapters.base import PYTHON, ROOT, Adapter, AdminRequest, post_form_fields, run
-from tests.browser import Browser, html
+from tests.adapters.base import Adapter, AdminRequest, post_form_fields
+from toolkit.browser import Browser, html
+from toolkit.commands import run
+from toolkit.paths import PYTHON, ROOT
 
 # PostView.column_list is title, author, status, created: Flask-Admin sorts by list position.
 SORT_COLUMNS = {"title": 0, "created": 3}

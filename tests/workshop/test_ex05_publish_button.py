@@ -19,7 +19,7 @@ from tests.actions import (
     token,
     view_post,
 )
-from tests.browser import location
+from toolkit.browser import location
 
 pytestmark = pytest.mark.exercise(5)
 

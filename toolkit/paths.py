@@ -1,14 +1,16 @@
-"""Where things are: the repository, each app's folder, the shared spec and the build folder."""
+"""Where things are: the repository, the apps and their folders, the spec, the build folder."""
 
 import json
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("django", "flask")
-APP_DIRS = {"django": ROOT / "django_app", "flask": ROOT / "flask_app"}
+APP_FOLDERS = {"django": "django_app", "flask": "flask_app"}
+APP_DIRS = {app: ROOT / folder for app, folder in APP_FOLDERS.items()}
 SHARED_SPEC = ROOT / "shared_spec"
 BUILD = ROOT / "build"
-PYTHON_VENV = ROOT / ".venv" / "bin" / "python"
+PYTHON = sys.executable
 
 
 def read_json(path: Path) -> dict | None:

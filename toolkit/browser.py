@@ -55,6 +55,22 @@ def html(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+def soup(page: httpx.Response | BeautifulSoup) -> BeautifulSoup:
+    """Return a page's parsed HTML (a response, or one parsed already)."""
+    return page if isinstance(page, BeautifulSoup) else html(page)
+
+
+def hidden_inputs(page, form: str = "form[method=post]:not(.logout)") -> dict[str, str]:
+    """Return a form's hidden inputs but `next` (the CSRF token, whatever its name)."""
+    found = soup(page).select_one(form)
+    assert found is not None, f"no form {form!r}"
+    return {
+        tag["name"]: tag.get("value", "")
+        for tag in found.find_all("input", attrs={"type": "hidden"})
+        if tag.get("name") and tag["name"] != "next"
+    }
+
+
 def leaves_the_site(target: str, page: httpx.URL) -> bool:
     """Tell whether a browser sent to `target` (a Location) from `page` could leave the site.
 

@@ -1,0 +1,126 @@
+"""The layers of docs/ARCHITECTURE.md hold: the tools never import the suite, and nothing cycles.
+
+Every .py file of the tools (compare/, bench/, e2e/, workshop/, compare.py) and of the shared
+package (toolkit/) is parsed, never imported; imports inside functions count as well.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from toolkit.paths import ROOT
+
+TOOLS = ("compare", "bench", "e2e", "workshop")
+SHARED = "toolkit"
+# Imports of the suite that remain, each with why; nothing else of the tools may import `tests`.
+SUITE_IMPORTS_ALLOWED = {
+    # The probe builds each app in-process the way the suite does, through the suite's adapters.
+    ("compare/probe.py", "tests.adapters.django"),
+    ("compare/probe.py", "tests.adapters.flask"),
+    # The browser journey runs on the suite's adapters and sign-in, as the suite's own tests do.
+    ("e2e/conftest.py", "tests.adapters.base"),
+    ("e2e/conftest.py", "tests.conftest"),
+}
+
+
+def sources() -> list[Path]:
+    files = [ROOT / "compare.py"]
+    for folder in (*TOOLS, SHARED):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+def module_name(path: Path) -> str:
+    if path.parent == ROOT:
+        return path.name  # a script (compare.py), which nothing imports
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Return the absolute modules a file imports (`from a import b` gives `a` and `a.b`)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    """Return each module of the tools and the package, with the ones of them it imports."""
+    files = {module_name(path): path for path in sources()}
+    return {name: {m for m in imports(path) if m in files} - {name} for name, path in files.items()}
+
+
+def cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """Return one import cycle (its modules in order, the first repeated at the end), or None."""
+    state: dict[str, str] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "open"
+        stack.append(node)
+        for other in sorted(edges.get(node, ())):
+            if state.get(other) == "open":
+                return [*stack[stack.index(other) :], other]
+            if other not in state and (found := visit(other)):
+                return found
+        stack.pop()
+        state[node] = "done"
+        return None
+
+    for node in sorted(edges):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_tools_and_the_package_do_not_import_the_suite():
+    wrong = []
+    for path in sources():
+        where = path.relative_to(ROOT).as_posix()
+        for module in sorted(imports(path)):
+            parts = module.split(".")
+            prefixes = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+            if parts[0] == "tests" and not {(where, p) for p in prefixes} & SUITE_IMPORTS_ALLOWED:
+                wrong.append(f"{where} imports {module}")
+    assert wrong == []
+
+
+def test_the_allowed_suite_imports_are_still_there():
+    """An allowance whose import has gone is removed with it, so the list only ever shrinks."""
+    stale = [pair for pair in SUITE_IMPORTS_ALLOWED if pair[1] not in imports(ROOT / pair[0])]
+    assert stale == []
+
+
+def test_the_package_imports_none_of_the_tools():
+    wrong = [
+        f"{module_name(path)} imports {module}"
+        for path in sorted((ROOT / SHARED).rglob("*.py"))
+        for module in sorted(imports(path))
+        if module.split(".")[0] in (*TOOLS, "tests")
+    ]
+    assert wrong == []
+
+
+def test_no_import_cycles_between_the_tools_modules():
+    assert cycle(graph()) is None
+
+
+def test_no_import_cycles_between_the_tools():
+    folders = {}
+    for name, others in graph().items():
+        top = name.split(".")[0]
+        folders.setdefault(top, set()).update(o.split(".")[0] for o in others)
+    assert cycle({top: others - {top} for top, others in folders.items()}) is None
+
+
+def test_a_cycle_is_found():
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle({"a": {"b"}, "b": set()}) is None
