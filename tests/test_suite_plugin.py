@@ -44,6 +44,9 @@ def suite(pytester, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), str(pytester.path)]))
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # no Hypothesis: 2 s a run saved
+    # pytester's folder is its own root, even when --basetemp puts it inside this checkout
+    # (the workshop's runs do): else the checkout's config would be found and node ids differ.
+    pytester.makeini("[pytest]\n")
 
     def run(*args: str) -> pytest.RunResult:
         return pytester.runpytest_subprocess(
