@@ -168,13 +168,7 @@ class DjangoAdapter(Adapter):
         raise AssertionError(f"no user {username!r} in the admin's user list")
 
     def admin_post_ids(self, browser: Browser, title: str) -> list[int]:
-        page = browser.get("/admin/posts/post/", params={"q": title})
-        assert page.status_code == 200, (page.status_code, page.text[:500])
-        return [
-            int(CHANGE_LINK.search(cell.a["href"]).group(1))
-            for cell in html(page).select("#result_list .field-title")
-            if cell.get_text() == title
-        ]
+        return [post_id for post_id, shown in self._listed_posts(browser, title) if shown == title]
 
     def admin_create_post(
         self, browser: Browser, *, title: str, body: str, status: str, author_id: int
@@ -222,10 +216,15 @@ class DjangoAdapter(Adapter):
         ]
 
     def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
+        return [post_id for post_id, _ in self._listed_posts(browser, q)]
+
+    @staticmethod
+    def _listed_posts(browser: Browser, q: str) -> list[tuple[int, str]]:
+        """Return the id and title of each post the admin's list shows for a search."""
         page = browser.get("/admin/posts/post/", params={"q": q})
         assert page.status_code == 200, (page.status_code, page.text[:500])
         return [
-            int(CHANGE_LINK.search(cell.a["href"]).group(1))
+            (int(CHANGE_LINK.search(cell.a["href"]).group(1)), cell.get_text())
             for cell in html(page).select("#result_list .field-title")
         ]
 

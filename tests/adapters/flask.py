@@ -183,12 +183,7 @@ class FlaskAdapter(Adapter):
         return browser.get("/admin/user/")
 
     def admin_search_post_ids(self, browser: Browser, q: str) -> list[int]:
-        page = browser.get("/admin/post/", params={"search": q})
-        assert page.status_code == 200, (page.status_code, page.text[:500])
-        return [
-            int(parse_qs(urlsplit(link["href"]).query)["id"][0])
-            for link in html(page).select('table.model-list td.col-title a[href*="/edit/?"]')
-        ]
+        return self._row_ids(browser.get("/admin/post/", params={"search": q}), "td.col-title")
 
     def admin_post_form_url(self, post_id: int | None = None) -> str:
         return "/admin/post/new/" if post_id is None else f"/admin/post/edit/?id={post_id}"
@@ -305,13 +300,15 @@ class FlaskAdapter(Adapter):
         )
 
     @staticmethod
-    def _row_ids(page: httpx.Response, cell: str, text: str) -> list[int]:
-        """Return the ids of the list rows whose `cell` reads exactly `text`."""
+    def _row_ids(page: httpx.Response, cell: str, text: str | None = None) -> list[int]:
+        """Return the ids of the list rows with a `cell` (reading exactly `text`, if given)."""
         assert page.status_code == 200, (page.status_code, page.text[:500])
         ids = []
         for row in html(page).select("table.model-list tr"):
             found = row.select_one(cell)
             link = row.select_one('a[href*="/edit/?"]')
-            if found is not None and link is not None and found.get_text(strip=True) == text:
+            if found is None or link is None:
+                continue
+            if text is None or found.get_text(strip=True) == text:
                 ids.append(int(parse_qs(urlsplit(link["href"]).query)["id"][0]))
         return ids
