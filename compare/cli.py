@@ -11,8 +11,19 @@ from pathlib import Path
 
 from rich.console import Console
 
-from compare import bench, claims, concepts, defaults, deps, loc, report, setup, spec, workshop
-from compare import html as html_report
+from compare import (
+    bench,
+    claims,
+    concepts,
+    defaults,
+    deps,
+    loc,
+    render,
+    report,
+    setup,
+    spec,
+    workshop,
+)
 from toolkit.paths import APP_DIRS, BUILD, ROOT, SHARED_SPEC
 
 HEADER = "Django and Flask, side by side: the measured comparison"
@@ -33,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-tests", action="store_true", help="never run the tests: report the last results found"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="print the whole report, not only its summary"
     )
     parser.add_argument(
         "--out", type=Path, default=BUILD, help="where to write compare.md/.json/.html"
@@ -142,24 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     paths = {kind: args.out / f"compare.{kind}" for kind in ("md", "json", "html")}
     outputs = [str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in paths.values()]
-    sections = report.build_sections(m)
-    console = Console(width=100)
-    report.render_terminal(sections, console, outputs)
-    footer = f"Measured in {m['timings']['total']:.0f} s: " + ", ".join(
+    model = report.build(m, HEADER, outputs, args.out)
+    model.footer = f"Measured in {m['timings']['total']:.0f} s: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in m["timings"].items() if k != "total"
     )
-    console.print(f"[dim]{footer}[/dim]")
-    paths["md"].write_text(
-        report.render_markdown(
-            sections,
-            f"# {HEADER}\n\nGenerated {m['generated']} by `make compare`; "
-            "every figure is measured.",
-            outputs,
-        )
-        + f"\n{footer}\n"
-    )
+    render.terminal(model, Console(width=100), args.full)
+    paths["md"].write_text(render.markdown(model))
     paths["json"].write_text(json.dumps(m, indent=2, default=str))
-    paths["html"].write_text(html_report.render(m, sections, HEADER))
+    model.concepts = render.code_view(m, args.out)
+    model.shots = render.screenshots(args.out)
+    paths["html"].write_text(render.html(model))
     return 0
 
 

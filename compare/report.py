@@ -1,101 +1,112 @@
-"""Lay the measurements out once as sections of tables; render them to a terminal and Markdown."""
+"""Lay the measurements out once: a summary, then parts of tables, each with a computed sentence."""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from rich import box
-from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table as RichTable
-from rich.text import Text
-
+from compare import summary
 from compare.loc import HAND_WRITTEN, KINDS
-from toolkit.paths import APPS
+from toolkit.paths import APP_DIRS, APPS, BUILD, SHARED_SPEC
 
-VERDICT_STYLE = {
-    "supported": "bold green",
-    "contradicted": "bold red",
-    "mixed": "bold yellow",
-    "not measurable here": "dim",
-    "run make bench": "cyan",
-}
-OUTCOME_STYLE = {"passed": "green", "failed": "bold red", "not run": "dim"}
+SPEC = SHARED_SPEC / "SPEC.md"
+NAMES = {"django": "Django", "flask": "Flask"}
+
+
+@dataclass
+class Cell:
+    """A cell that is more than its text: a link (href) or a place to link to (id)."""
+
+    text: str
+    href: str | None = None
+    id: str | None = None
 
 
 @dataclass
 class Table:
     title: str
     columns: list[str]
-    rows: list[list]
+    rows: list[list]  # values: text, a number, a Cell, or a list of Cells (one a line)
     numeric: set[int] = field(default_factory=set)  # right-aligned column indexes
-    expand: bool = False  # take the terminal's whole width
     under: dict[int, str] = field(default_factory=dict)  # a plain line shown under row i
+    brief: int | None = None  # a column cut to one line a row in the terminal (not elsewhere)
 
 
 @dataclass
 class Section:
     key: str
     title: str
+    sentence: str  # what the figures show, computed from them
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    generated: str
+    figures: Table
+    claims: Table
+    sections: list[Section]
+    outputs: list[str]
+    footer: str = ""
+    concepts: list[dict] = field(default_factory=list)  # the code view (HTML only)
+    shots: list[dict] = field(default_factory=list)
 
 
 def mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def shorten(text: str, width: int = 66) -> str:
-    """Cut a rule's text to one line of the table (SPEC.md has it all)."""
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + " …"
+def slug(text: str) -> str:
+    """Return the anchor GitHub gives a heading (lower case, punctuation dropped, - for spaces)."""
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
 
 
-def yes(flag) -> str:
-    return "yes" if flag else "no"
+def link(path: Path, out: Path) -> str:
+    """Return a link to a file of the repository relative to the folder the report is in."""
+    return Path(os.path.relpath(path, out)).as_posix()
+
+
+def rule_cell(rule: dict, out: Path) -> Cell:
+    """Return a rule id linking to its part of SPEC.md (rules are list items, parts headings)."""
+    anchor = slug(f"{rule['area']} ({rule['id'].split('-')[0]})")
+    return Cell(rule["id"], f"{link(SPEC, out)}#{anchor}", f"rule-{rule['id']}")
+
+
+def pair_table(title: str, rows: list[tuple[str, object]], numeric=True) -> Table:
+    """Return a table of figures side by side: each row's label, then its value for each app."""
+    rows = [[label, *[value(a) for a in APPS]] for label, value in rows]
+    return Table(title, ["figure", "Django", "Flask"], rows, {1, 2} if numeric else set())
 
 
 def lines_section(m: dict) -> Section:
-    loc = m["loc"]
-    rows = []
-    for kind in KINDS:
-        row = [kind + ("" if kind in HAND_WRITTEN else " (apart)")]
-        for app in ("django", "flask"):
-            k = loc[app]["kinds"][kind]
-            row += [k["files"], k["code"], k["comment"], k["blank"]]
-        rows.append(row)
+    loc, fields = m["loc"], summary.LOC_FIELDS
+    rows = [
+        [kind + ("" if kind in HAND_WRITTEN else " (apart)")]
+        + [loc[a]["kinds"][kind][f] for a in APPS for f in fields]
+        for kind in KINDS
+    ]
     for label, key in (("hand-written total", "hand_written"), ("of which ordinary", "ordinary")):
-        hw = [loc[a][key] for a in ("django", "flask")]
-        rows.append(
-            [label, *[x for h in hw for x in (h["files"], h["code"], h["comment"], h["blank"])]]
-        )
-    by_kind = Table(
-        "Lines by kind (pygount: code / comment incl. docstrings / blank, bare brackets as blank)",
-        ["kind", "D files", "D code", "D cmt", "D blank", "F files", "F code", "F cmt", "F blank"],
-        rows,
-        numeric=set(range(1, 9)),
+        rows.append([label, *[loc[a][key][f] for a in APPS for f in fields]])
+    columns = [
+        "kind",
+        *[f"{a[0].upper()} {f}" for a in APPS for f in ("files", "code", "cmt", "blank")],
+    ]
+    title = (
+        "Lines by kind (pygount: code / comment incl. docstrings / blank, bare brackets as blank)"
     )
-    cx = {a: loc[a]["complexity"] for a in ("django", "flask")}
-    complexity = Table(
-        "Cyclomatic complexity of the Python (radon; hardening in, tests and migrations out)",
-        ["figure", "Django", "Flask"],
-        [
-            ["functions and classes", cx["django"]["blocks"], cx["flask"]["blocks"]],
-            ["mean complexity", cx["django"]["mean"], cx["flask"]["mean"]],
-            ["sum of complexity", cx["django"]["total"], cx["flask"]["total"]],
-            ["blocks over 10", cx["django"]["over_10"], cx["flask"]["over_10"]],
-            [
-                "most complex",
-                f"{cx['django']['max']['name']} ({cx['django']['max']['cc']})"
-                if cx["django"]["max"]
-                else "-",
-                f"{cx['flask']['max']['name']} ({cx['flask']['max']['cc']})"
-                if cx["flask"]["max"]
-                else "-",
-            ],
-        ],
-        numeric={1, 2},
+    by_kind = Table(title, columns, rows, set(range(1, 9)))
+    cx = {a: loc[a]["complexity"] for a in APPS}
+    figures = [(label, lambda a, k=key: cx[a][k]) for label, key in summary.COMPLEXITY]
+    figures.append(
+        ("most complex", lambda a: "{name} ({cc})".format(**cx[a]["max"] or {"name": "-", "cc": 0}))
     )
-    concept_rows = [
+    title = "Cyclomatic complexity of the Python (radon; hardening in, tests and migrations out)"
+    complexity = pair_table(title, figures)
+    kinds = [
         [
             kind,
             v["django"]["code"],
@@ -104,392 +115,226 @@ def lines_section(m: dict) -> Section:
         ]
         for kind, v in m["concept_kinds"].items()
     ]
+    title = "Code lines per kind of concept (the spans of shared_spec/CONCEPTS.toml, no line twice)"
     per_concept = Table(
-        "Code lines per kind of concept (the spans of shared_spec/CONCEPTS.toml, no line twice)",
-        ["kind of concept", "Django", "Flask", "Flask - Django"],
-        concept_rows,
-        numeric={1, 2, 3},
+        title, ["kind of concept", "Django", "Flask", "Flask - Django"], kinds, {1, 2, 3}
     )
-    return Section(
-        "loc",
-        "1. Lines of code",
-        [by_kind, complexity, per_concept],
-        [
-            "Hand-written = "
-            + " + ".join(HAND_WRITTEN)
-            + "; generated migrations, tests and docs are counted apart. hardening = "
-            "hardening.py, the code each app keeps only to survive hostile input (fuzzers, "
-            'scanners); python and "of which ordinary" leave it out.',
-            *hardening_notes(loc),
-        ],
-    )
-
-
-def hardening_notes(loc: dict) -> list[str]:
-    """Say, from the figures, how many lines of hardening each side needed never to answer 500."""
-    names = {"django": "Django", "flask": "Flask"}
-    hard = {a: loc[a]["kinds"].get("hardening", {}) for a in APPS}
-    has = [a for a in APPS if hard[a].get("files")]
-    if not has:
-        return []
-    if len(has) < len(APPS):
-        missing = next(a for a in APPS if a not in has)
-        return [
-            f"{names[has[0]]} keeps {hard[has[0]]['code']} lines of hardening code in "
-            f"{hard[has[0]]['files']} file(s); {names[missing]} has no hardening.py yet, so "
-            "whatever it does against hostile input is still counted as python."
-        ]
-    parts = []
-    for a in APPS:
-        total = loc[a]["hand_written"]["code"]
-        share = hard[a]["code"] / total if total else 0.0
-        parts.append(
-            f"{names[a]} {hard[a]['code']} lines of code ({share:.0%} of its hand-written "
-            f"{total}, beside {total - hard[a]['code']} of ordinary code)"
-        )
-    d, f = (hard[a]["code"] for a in APPS)
-    more = (
-        "as many on each side"
-        if d == f
-        else f"{'Flask' if f > d else 'Django'} {abs(f - d)} more"
-        + (f", {max(d, f) / min(d, f):.1f}x" if min(d, f) else "")
-    )
-    return [
-        "To never answer 500 to hostile input, each side needed hardening: "
-        + "; ".join(parts)
-        + f" ({more})."
+    notes = [
+        "Hand-written = " + " + ".join(HAND_WRITTEN) + "; generated migrations, tests and docs "
+        "are counted apart. hardening = hardening.py, the code each app keeps only to survive "
+        'hostile input (fuzzers, scanners); python and "of which ordinary" leave it out.',
+        *summary.hardening_notes(loc),
     ]
+    tables = [by_kind, complexity, per_concept]
+    return Section("loc", "1. Lines of code", summary.loc_sentence(m), tables, notes)
 
 
 def deps_section(m: dict) -> Section:
     d = m["deps"]
-    summary = Table(
-        "Dependencies resolved from installed metadata (each app's requirements.txt)",
-        ["figure", "Django", "Flask"],
-        [
-            ["direct", d["django"]["direct"], d["flask"]["direct"]],
-            ["transitive", d["django"]["transitive"], d["flask"]["transitive"]],
-            ["total packages", d["django"]["total"], d["flask"]["total"]],
-            ["installed size", mb(d["django"]["size"]), mb(d["flask"]["size"])],
-            [
-                "distinct maintainers",
-                len(d["django"]["maintainers"]),
-                len(d["flask"]["maintainers"]),
-            ],
-            [
-                "licences",
-                ", ".join(sorted({p["licence"] for p in d["django"]["packages"]})),
-                ", ".join(sorted({p["licence"] for p in d["flask"]["packages"]})),
-            ],
-        ],
-        numeric={1, 2},
-    )
-    tables = [summary]
-    for app in ("django", "flask"):
-        tables.append(
-            Table(
-                f"{app.title()} packages",
-                ["package", "version", "how", "size", "licence", "maintainer"],
-                [
-                    [
-                        p["name"],
-                        p["version"] or "missing",
-                        "direct" if p["direct"] else "via " + ", ".join(p["required_by"]),
-                        mb(p["size"]),
-                        p["licence"],
-                        p["maintainer"].removeprefix("github.com/"),
-                    ]
-                    for p in d[app]["packages"]
-                ],
-                numeric={3},
-            )
-        )
-    notes = [
-        f"Flask itself requires {len(m['flask_closure']['requires'])} packages: "
-        + ", ".join(m["flask_closure"]["requires"])
-        + f"; Django itself requires {len(m['django_closure']['requires'])}: "
-        + ", ".join(m["django_closure"]["requires"])
-        + "."
+    figures = [
+        ("direct", lambda a: d[a]["direct"]),
+        ("transitive", lambda a: d[a]["transitive"]),
+        ("total packages", lambda a: d[a]["total"]),
+        ("installed size", lambda a: mb(d[a]["size"])),
+        ("distinct maintainers", lambda a: len(d[a]["maintainers"])),
+        ("licences", lambda a: ", ".join(sorted({p["licence"] for p in d[a]["packages"]}))),
     ]
-    for app in ("django", "flask"):
-        if d[app]["missing"]:
-            notes.append(f"{app}: required but not installed here: {', '.join(d[app]['missing'])}")
-    return Section("deps", "2. Dependencies", tables, notes)
+    title = "Dependencies resolved from installed metadata (each app's requirements.txt)"
+    tables = [pair_table(title, figures)]
+    for app in APPS:
+        rows = [
+            [
+                p["name"],
+                p["version"] or "missing",
+                "direct" if p["direct"] else "via " + ", ".join(p["required_by"]),
+                mb(p["size"]),
+                p["licence"],
+                p["maintainer"].removeprefix("github.com/"),
+            ]
+            for p in d[app]["packages"]
+        ]
+        columns = ["package", "version", "how", "size", "licence", "maintainer"]
+        tables.append(Table(f"{NAMES[app]} packages", columns, rows, {3}))
+    closure = {a: m[f"{a}_closure"]["requires"] for a in APPS}
+    notes = [
+        f"Flask itself requires {len(closure['flask'])} packages: {', '.join(closure['flask'])}; "
+        f"Django itself requires {len(closure['django'])}: {', '.join(closure['django'])}."
+    ]
+    notes += [
+        f"{a}: required but not installed: {', '.join(d[a]['missing'])}"
+        for a in d
+        if d[a]["missing"]
+    ]
+    return Section("deps", "2. Dependencies", summary.deps_sentence(m), tables, notes)
+
+
+def step_text(steps: list, i: int) -> str:
+    """Return step i of a timed run: its seconds, and FAILED when it failed."""
+    if i >= len(steps):
+        return ""
+    return f"{steps[i]['seconds']:.1f} s" + ("" if steps[i]["ok"] else " FAILED")
 
 
 def setup_section(m: dict) -> Section:
-    s = m["setup"]
-    count = max(len(s["django"]["steps"]), len(s["flask"]["steps"]))
-    rows = []
-    for i in range(count):
-        row = [i + 1]
-        for app in ("django", "flask"):
-            steps = s[app]["steps"]
-            row.append(steps[i] if i < len(steps) else "")
-        rows.append(row)
+    s, run = m["setup"], m.get("setup_run")
+    count = max(len(s[a]["steps"]) for a in APPS)
+    steps = [s[a]["steps"] + [""] * (count - len(s[a]["steps"])) for a in APPS]
+    rows = [[i + 1, *column] for i, column in enumerate(zip(*steps, strict=True))]
     rows.append(["all", *[f"{s[a]['commands']} commands, {s[a]['app']} for the app" for a in APPS]])
-    tables = [
-        Table(
-            "Documented steps (shared_spec/SETUP.toml = each README's Quick start)",
-            ["#", "Django", "Flask"],
-            rows,
-        )
-    ]
+    title = "Documented steps (shared_spec/SETUP.toml = each README's Quick start)"
+    tables = [Table(title, ["#", "Django", "Flask"], rows)]
     notes = [
-        f"{app.title()} README matches SETUP.toml: {yes(s[app]['readme_matches'])}"
-        for app in ("django", "flask")
+        f"{NAMES[a]} README matches SETUP.toml: {'yes' if s[a]['readme_matches'] else 'no'}"
+        for a in APPS
     ]
-    run = m.get("setup_run")
     if run:
-        timed = []
-        for i in range(count):
-            row = [i + 1]
-            for app in ("django", "flask"):
-                steps = (run.get(app) or {}).get("steps", [])
-                row.append(
-                    f"{steps[i]['seconds']:.1f} s{'' if steps[i]['ok'] else ' FAILED'}"
-                    if i < len(steps)
-                    else ""
-                )
-            timed.append(row)
-        timed.append(["first 200", *[
-            f"{run[a]['seconds_to_first_200']:.1f} s"
-            if run.get(a, {}).get("ok")
-            else "never: " + shorten(run.get(a, {}).get("error", "not run").replace("\n", " "), 40)
-            for a in ("django", "flask")
-        ]])  # fmt: skip
-        tables.append(
-            Table(
-                f"Run from scratch, {run.get('ran_at', '')}: seconds per step "
-                "(the last one: gunicorn until /healthz answers 200)",
-                ["#", "Django", "Flask"],
-                timed,
-            )
-        )
-        for app in ("django", "flask"):
-            if run.get(app) and not run[app].get("ok"):
-                notes.append(f"{app.title()} setup failed: {run[app].get('error', '')[-300:]}")
+        ran = {a: (run.get(a) or {}).get("steps", []) for a in APPS}
+        timed = [[i + 1, *[step_text(ran[a], i) for a in APPS]] for i in range(count)]
+        timed.append(["first 200", *[summary.setup_time(run, a) for a in APPS]])
+        title = f"Run from scratch, {run.get('ran_at', '')}: seconds per step (the last: gunicorn "
+        title += "until /healthz answers 200)"
+        tables.append(Table(title, ["#", "Django", "Flask"], timed))
+        notes += [
+            f"{NAMES[a]} setup failed: {run[a].get('error', '')[-300:]}"
+            for a in APPS
+            if not (run.get(a) or {}).get("ok")
+        ]
     else:
-        notes.append(
-            "Not run this time: `python compare.py --run-setup` (or `make compare-setup`) "
-            "runs and times them."
-        )
-    return Section("setup", "3. Setup steps", tables, notes)
+        notes.append("Not timed this run: `make compare-setup` runs and times them.")
+    return Section("setup", "3. Setup steps", summary.setup_sentence(m), tables, notes)
 
 
-def spec_section(m: dict) -> Section:
-    spec = m["spec"]
+def spec_section(m: dict, out: Path = BUILD) -> Section:
+    spec, run = m["spec"], m["spec_run"]
     rows = [
-        [r["id"], shorten(r["text"]), r["apps"]["django"]["outcome"], r["apps"]["flask"]["outcome"]]
+        [rule_cell(r, out), r.get("full") or r["text"], *[r["apps"][a]["outcome"] for a in APPS]]
         for r in spec["rules"]
     ]
-    totals = spec["totals"]
-    rows.append(
-        [
-            "all",
-            "rules passed",
-            f"{totals['django']['passed']}/{len(spec['rules'])}",
-            f"{totals['flask']['passed']}/{len(spec['rules'])}",
-        ]
-    )
-    run = m["spec_run"]
+    total = len(spec["rules"])
+    rows.append(["all", "rules passed", *[f"{spec['totals'][a]['passed']}/{total}" for a in APPS]])
+    cached = f"cached from {run.get('ran_at', '')}" if run.get("cached") else "run now"
     notes = [
         f"Shared suite: {run.get('line') or 'no summary'} — exit code {run.get('exit_code')}, "
-        f"{run.get('seconds')} s, "
-        f"{'cached from ' + run.get('ran_at', '') if run.get('cached') else 'run now'} "
-        f"(mode {spec.get('mode')}, database {spec.get('database')})."
+        f"{run.get('seconds')} s, {cached} (mode {spec.get('mode')}, database "
+        f"{spec.get('database')})."
     ]
     failed: dict[str, list[str]] = {}
     for r in spec["rules"]:
-        for app in ("django", "flask"):
-            for test in r["apps"][app]["failed_tests"]:
+        for a in APPS:
+            for test in r["apps"][a]["failed_tests"]:
                 failed.setdefault(test, []).append(r["id"])
     notes += [f"failed: {test} ({', '.join(dict.fromkeys(ids))})" for test, ids in failed.items()]
-    return Section(
-        "spec",
-        "4. Spec conformance (shared_spec/SPEC.md)",
-        [Table("Each rule, per app", ["rule", "what", "Django", "Flask"], rows)],
-        notes,
-    )
+    table = Table("Each rule, per app", ["rule", "what", "Django", "Flask"], rows)
+    title = "4. Spec conformance (shared_spec/SPEC.md)"
+    return Section("spec", title, summary.spec_sentence(m), [table], notes)
 
 
 def cookie_text(cookie: dict | None) -> str:
     if not cookie:
         return "not sent"
-    flags = [f"SameSite={cookie['samesite']}"]
-    flags += ["HttpOnly"] if cookie["httponly"] else ["not HttpOnly"]
-    flags += ["Secure"] if cookie["secure"] else []
-    return f"{cookie['name']}: " + ", ".join(flags)
+    flags = [f"SameSite={cookie['samesite']}", "HttpOnly" if cookie["httponly"] else "not HttpOnly"]
+    return f"{cookie['name']}: " + ", ".join(flags + (["Secure"] if cookie["secure"] else []))
 
 
-def engine_text(engine: dict) -> str:
-    return f"{engine.get('backend')} ({engine.get('provider')})"
-
-
-def session_cookie(probe: dict) -> dict | None:
-    cookies = probe.get("cookies", {})
-    for name in ("sessionid", "session"):
-        if name in cookies:
-            return cookies[name]
-    return None
+def default_rows(d: dict, f: dict) -> list[list]:
+    """Return each default read from the running apps: headers, cookies, CSRF, hashes, engines."""
+    both = (d, f)
+    headers = d.get("headers") or f.get("headers") or {}
+    rows = [[h, *[p.get("headers", {}).get(h) or "—" for p in both]] for h in headers]
+    jars = [p.get("cookies", {}) for p in both]
+    rows.append(
+        ["session cookie", *[cookie_text(j.get("sessionid") or j.get("session")) for j in jars]]
+    )
+    for name in sorted((set(jars[0]) | set(jars[1])) - {"sessionid", "session"}):
+        rows.append([f"cookie {name}", *[cookie_text(j.get(name)) for j in jars]])
+    rows.append(["CSRF failure status", *[p.get("csrf_failure_status") for p in both]])
+    for label, key, first, second in (
+        ("password hash (as stored)", "password", "scheme", "cost"),
+        ("template engine", "template_engine", "backend", "provider"),
+        ("sessions", "session", "engine", "provider"),
+    ):
+        rows.append(
+            [label, *[f"{p.get(key, {}).get(first)} ({p.get(key, {}).get(second)})" for p in both]]
+        )
+    return rows
 
 
 def defaults_section(m: dict) -> Section:
     d, f = m["defaults"]["django"], m["defaults"]["flask"]
-    rows = []
-    for header in d.get("headers") or f.get("headers") or {}:
-        rows.append(
-            [
-                header,
-                d.get("headers", {}).get(header) or "—",
-                f.get("headers", {}).get(header) or "—",
-            ]
-        )
-    rows.append(["session cookie", cookie_text(session_cookie(d)), cookie_text(session_cookie(f))])
-    others = sorted(
-        (set(d.get("cookies", {})) | set(f.get("cookies", {}))) - {"sessionid", "session"}
-    )
-    for name in others:
-        rows.append(
-            [
-                f"cookie {name}",
-                cookie_text(d.get("cookies", {}).get(name)),
-                cookie_text(f.get("cookies", {}).get(name)),
-            ]
-        )
-    rows.append(["CSRF failure status", d.get("csrf_failure_status"), f.get("csrf_failure_status")])
-    rows.append(
-        [
-            "password hash (as stored)",
-            f"{d.get('password', {}).get('scheme')} {d.get('password', {}).get('cost')}",
-            f"{f.get('password', {}).get('scheme')} {f.get('password', {}).get('cost')}",
-        ]
-    )
-    rows.append(
-        [
-            "template engine",
-            engine_text(d.get("template_engine", {})),
-            engine_text(f.get("template_engine", {})),
-        ]
-    )
-    rows.append(
-        [
-            "sessions",
-            f"{d.get('session', {}).get('engine')} ({d.get('session', {}).get('provider')})",
-            f"{f.get('session', {}).get('engine')} ({f.get('session', {}).get('provider')})",
-        ]
-    )
-    tables = [
-        Table(
-            "Read from the running apps (in-process, a fresh database each; a visitor signs up)",
-            ["default", "Django", "Flask"],
-            rows,
-        )
-    ]
+    title = "Read from the running apps (in-process, a fresh database each; a visitor signs up)"
+    tables = [Table(title, ["default", "Django", "Flask"], default_rows(d, f))]
     for app, probe in (("django", d), ("flask", f)):
-        tables.append(
-            Table(
-                f"{app.title()} request pipeline, in order"
-                + (
-                    " (settings.MIDDLEWARE)"
-                    if app == "django"
-                    else " (hooks and extensions of create_app())"
-                ),
-                ["kind", "name", "provided by"],
-                [[s["kind"], s["name"], s["provider"]] for s in probe.get("pipeline", [])],
-            )
-        )
-    tables.append(
-        Table(
-            "Provenance: which package provides each feature "
-            "(shared_spec/PROVENANCE.toml, every `where` checked)",
-            ["feature", "Django", "Flask"],
-            [
-                [
-                    p["name"],
-                    f"{p['django']['provider']}: {p['django']['package'] or '-'}",
-                    f"{p['flask']['provider']}: {p['flask']['package'] or '-'}",
-                ]
-                for p in m["provenance"]
-            ],
-        )
-    )
-    notes = [
-        f"{app}: probe failed: {m['defaults'][app]['error'][-500:]}"
-        for app in ("django", "flask")
-        if m["defaults"][app].get("error")
+        where = "settings.MIDDLEWARE" if app == "django" else "hooks and extensions"
+        rows = [[s["kind"], s["name"], s["provider"]] for s in probe.get("pipeline", [])]
+        title = f"{NAMES[app]} request pipeline, in order ({where})"
+        tables.append(Table(title, ["kind", "name", "provided by"], rows))
+    rows = [
+        [p["name"], *[f"{p[a]['provider']}: {p[a]['package'] or '-'}" for a in APPS]]
+        for p in m["provenance"]
     ]
-    return Section("defaults", "5. Defaults read from the running apps", tables, notes)
+    title = "Provenance: which package provides each feature (shared_spec/PROVENANCE.toml)"
+    tables.append(Table(title, ["feature", "Django", "Flask"], rows))
+    notes = [
+        f"{a}: probe failed: {m['defaults'][a]['error'][-500:]}"
+        for a in APPS
+        if m["defaults"][a].get("error")
+    ]
+    sentence = summary.defaults_sentence(tables[0].rows)
+    return Section("defaults", "5. Defaults read from the running apps", sentence, tables, notes)
 
 
-def concepts_section(m: dict) -> Section:
+def location_cells(concept: dict, app: str, out: Path) -> list[Cell] | str:
+    """Return one link a file (file.py:12,40) or say who writes the concept instead."""
+    per_file: dict[str, list[str]] = {}
+    for loc in concept["sides"][app]["locations"]:
+        per_file.setdefault(loc["file"], []).append(str(loc["line"]))
+    if not per_file:
+        neither = not any(concept["sides"][a]["locations"] for a in APPS)
+        return "(written by neither app)" if neither else "(the framework)"
+    return [
+        Cell(f"{file}:{','.join(lines)}", link(APP_DIRS[app] / file, out))
+        for file, lines in per_file.items()
+    ]
+
+
+def concepts_section(m: dict, out: Path = BUILD) -> Section:
     rows, under = [], {}
     for c in m["concepts"]:
-        neither = not any(c["sides"][app]["locations"] for app in APPS)
-        refs = {}
-        for app in ("django", "flask"):
-            locs = c["sides"][app]["locations"]
-            # One line a file, its symbols' lines after it: file.py:12,40 (the HTML shows code).
-            per_file: dict[str, list[str]] = {}
-            for loc in locs:
-                per_file.setdefault(loc["file"], []).append(str(loc["line"]))
-            refs[app] = "\n".join(
-                f"{file}:{','.join(lines)}" for file, lines in per_file.items()
-            ) or ("(written by neither app)" if neither else "(the framework)")
-        rows.append(
-            [
-                f"{c['name']} ({c['kind']})",
-                refs["django"],
-                c["sides"]["django"]["code"],
-                refs["flask"],
-                c["sides"]["flask"]["code"],
-            ]
-        )
+        name = Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}")
+        sides = [[location_cells(c, a, out), c["sides"][a]["code"]] for a in APPS]
+        rows.append([name, *sides[0], *sides[1]])
         if c.get("lesson"):
             under[len(rows) - 1] = f"Lesson: {c['lesson']}"
-    return Section(
-        "concepts",
-        "6. Concept map (shared_spec/CONCEPTS.toml, resolved)",
-        [
-            Table(
-                "Where each concept lives (file:line of each symbol) and its code lines",
-                ["concept", "Django", "lines", "Flask", "lines"],
-                rows,
-                numeric={2, 4},
-                expand=True,
-                under=under,
-            )
-        ],
-        [
-            "A lesson, under its concept, names a difference between the frameworks that the "
-            "two apps keep on purpose."
-        ]
-        if under
-        else [],
-    )
+    title = "Where each concept lives (file:line of each symbol) and its code lines"
+    table = Table(title, ["concept", "Django", "lines", "Flask", "lines"], rows, {2, 4}, under)
+    lesson = "A lesson, under its concept, names a difference the two apps keep on purpose."
+    notes = [lesson][: bool(under)]
+    title = "6. Concept map (shared_spec/CONCEPTS.toml, resolved)"
+    return Section("concepts", title, summary.concepts_sentence(m), [table], notes)
+
+
+def claim_rule(claim: dict) -> str:
+    """Return the claim's rule, with any further data its rule carries (figures, thresholds)."""
+    known = {"id", "claim", "source", "verdict", "evidence", "rule"}
+    extra = [f"{k}: {summary.plain_data(v)}" for k, v in claim.items() if k not in known and v]
+    return "\n".join([claim.get("rule") or "", *extra]).strip()
 
 
 def claims_section(m: dict) -> Section:
-    rows = [[c["id"], c["claim"], c["verdict"], c["evidence"]] for c in m["claims"]]
-    counts = {}
-    for c in m["claims"]:
-        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
-    return Section(
-        "claims",
-        "7. Claims (CLAIMS.md) against the evidence",
+    rows = [
         [
-            Table(
-                "Each claim, its evidence and the verdict its rule gives (compare/claims.py)",
-                ["id", "claim", "verdict", "evidence"],
-                rows,
-            )
-        ],
-        [
-            "Verdicts: "
-            + ", ".join(f"{v} {n}" for v, n in counts.items())
-            + ". Each rule is written beside its claim in compare/claims.py and in compare.json."
-        ],
-    )
+            Cell(c["id"], id=f"claim-{c['id']}"),
+            c["claim"],
+            c["verdict"],
+            c.get("evidence", ""),
+            claim_rule(c),
+        ]
+        for c in m["claims"]
+    ]
+    title = "Each claim, its evidence, and the rule that gives its verdict"
+    table = Table(title, ["id", "claim", "verdict", "evidence", "rule"], rows)
+    title = "7. Claims (CLAIMS.md) against the evidence"
+    return Section("claims", title, summary.claims_sentence(m["claims"]), [table])
 
 
 def change_cell(change: dict | None) -> str:
@@ -502,186 +347,72 @@ def change_cell(change: dict | None) -> str:
 
 def workshop_section(m: dict) -> Section:
     found = m.get("workshop") or {"costs": [], "totals": {}}
-    rows = [
-        [
-            str(entry["exercise"]),
-            entry["title"],
-            change_cell(entry["sides"]["django"]),
-            change_cell(entry["sides"]["flask"]),
-            change_cell(entry["sides"]["tests"]),
-        ]
-        for entry in found["costs"]
-    ]
     sides = ("django", "flask", "tests")
-    total = [change_cell(found["totals"].get(side)) for side in sides]
-    rows.append(["", "all exercises (a file once per exercise)", *total])
+    rows = [
+        [str(e["exercise"]), e["title"], *[change_cell(e["sides"][s]) for s in sides]]
+        for e in found["costs"]
+    ]
+    totals = [change_cell(found["totals"].get(s)) for s in sides]
+    rows.append(["", "all exercises (a file once per exercise)", *totals])
     notes = [
         "Measured from docs/workshop/solutions/*.patch (each applied after the ones before it): "
         'files touched and lines added/removed per side. "generated" lines are migrations '
-        "the framework's CLI wrote (makemigrations; flask db migrate, then reviewed)."
+        "the framework's CLI wrote (makemigrations; flask db migrate, then reviewed).",
+        *summary.workshop_checks(found),
     ]
-    solutions = found.get("solutions")
-    if solutions:
-        passed = sum(all(entry["after"].values()) for entry in solutions["exercises"])
-        notes.append(
-            f"make solutions: {passed}/{len(solutions['exercises'])} solutions pass their "
-            f"checkpoint on both apps; whole suite with all of them "
-            f"{'passed' if solutions['suite']['passed'] else 'FAILED'}."
-        )
-    else:
-        notes.append("make solutions has not run here: the checkpoints' results are not shown.")
-    broken = found.get("break_it")
-    if broken:
-        missed = [
-            f"{d['number']:02d}-{d['slug']} on {d['app']}"
-            for d in broken["drills"]
-            if not d["caught"]
-        ]
-        notes.append(
-            f"make break-it: the shared suite caught {broken['caught']}/{broken['total']} "
-            f"deliberate mistakes ({broken['score']:.0%})"
-            + (f"; missed: {', '.join(missed)}" if missed else "")
-            + "."
-        )
-    else:
-        notes.append("make break-it has not run here: its mutation score is not shown.")
-    return Section(
-        "workshop",
-        "8. Workshop: what each exercise cost each side",
+    title = "Files and lines changed by each exercise's solution"
+    table = Table(title, ["#", "exercise", "Django", "Flask", "shared tests"], rows)
+    title = "8. Workshop: what each exercise cost each side"
+    return Section("workshop", title, summary.workshop_sentence(found), [table], notes)
+
+
+def bench_section(m: dict) -> Section:
+    bench = m.get("bench") or {}
+    pages = {a: (bench.get("apps") or {}).get(a, {}).get("pages") or {} for a in APPS}
+    rows = [
         [
-            Table(
-                "Files and lines changed by each exercise's solution",
-                ["#", "exercise", "Django", "Flask", "shared tests"],
-                rows,
-            )
-        ],
-        notes,
-    )
+            name,
+            *[summary.rps_text(pages[a].get(name)) for a in APPS],
+            summary.ratio_text(pages["django"].get(name), pages["flask"].get(name)),
+        ]
+        for name in pages["django"]
+    ]
+    for label, key, unit in summary.BENCH_FIGURES if rows else ():
+        rows.append([label, *[summary.bench_figure(bench, a, key, unit) for a in APPS], ""])
+    title = "Requests per second: the median of the runs ± half their spread (max - min)"
+    columns = ["page", "Django", "Flask", "Flask / Django (paired runs)"]
+    tables = [Table(title, columns, rows, {1, 2})][: bool(rows)]
+    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in summary.BENCH_NOTES if bench.get(k)]
+    title = "9. Performance (build/bench.json, written by make bench)"
+    return Section("bench", title, summary.bench_sentence(bench), tables, notes)
 
 
-def build_sections(m: dict) -> list[Section]:
+def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
     return [
         lines_section(m),
         deps_section(m),
         setup_section(m),
-        spec_section(m),
+        spec_section(m, out),
         defaults_section(m),
-        concepts_section(m),
+        concepts_section(m, out),
         claims_section(m),
         workshop_section(m),
+        bench_section(m),
     ]
 
 
-# -- terminal ----------------------------------------------------------------------------------
+def headline(m: dict) -> Table:
+    """Return the headline figures side by side, each linking to the part that details it."""
+    rows = [[Cell(label, f"#{key}"), *values] for label, key, values in summary.headline_rows(m)]
+    return Table("The headline figures", ["figure", "Django", "Flask"], rows, {1, 2})
 
 
-def styled(value, column: str) -> Text | str:
-    text = str(value)
-    if column == "verdict":
-        return Text(text, style=VERDICT_STYLE.get(text, ""))
-    if column in ("Django", "Flask") and text in OUTCOME_STYLE:
-        return Text(text, style=OUTCOME_STYLE[text])
-    return text
+def claims_summary(m: dict) -> Table:
+    rows = [[Cell(c["id"], f"#claim-{c['id']}"), c["claim"], c["verdict"]] for c in m["claims"]]
+    return Table("Each claim and its verdict", ["id", "claim", "verdict"], rows, brief=1)
 
 
-def rich_table(table: Table, rows: list[list], widths: list[int] | None, first: bool) -> RichTable:
-    """Return a rich table of some rows; a later chunk (first=False) continues the first."""
-    rich = RichTable(
-        title=table.title if first else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        show_lines=False,
-        show_header=first,
-        show_edge=widths is None,
-        expand=table.expand and widths is None,
-    )
-    for i, column in enumerate(table.columns):
-        rich.add_column(
-            column,
-            justify="right" if i in table.numeric else "left",
-            overflow="fold",
-            width=widths[i] if widths else None,
-        )
-    for row in rows:
-        rich.add_row(*[styled(v, table.columns[i]) for i, v in enumerate(row)])
-    return rich
-
-
-def fixed_widths(table: Table, width: int) -> list[int]:
-    """Give numeric columns their content's width and share the rest among the others."""
-    cells = [
-        [table.columns[i], *(str(row[i]) for row in table.rows)] for i in range(len(table.columns))
-    ]
-    widths = [
-        max(len(line) for cell in column for line in cell.split("\n")) if i in table.numeric else 0
-        for i, column in enumerate(cells)
-    ]
-    text = [i for i in range(len(widths)) if i not in table.numeric]
-    free = width - 3 * len(widths) - sum(widths)  # padding and the column gaps
-    for i in text:
-        widths[i] = max(free // len(text), 8)
-    return widths
-
-
-def print_table(table: Table, console: Console) -> None:
-    """Print a table; a line under a row (Table.under) runs the table's whole width."""
-    if not table.under:
-        console.print(rich_table(table, table.rows, None, True))
-        return
-    widths = fixed_widths(table, console.width)
-    console.print()
-    start = 0
-    for r in sorted(table.under):
-        console.print(rich_table(table, table.rows[start : r + 1], widths, start == 0))
-        console.print(Padding(Text(f"↳ {table.under[r]}", style="italic"), (0, 1, 0, 2)))
-        start = r + 1
-    if start < len(table.rows):
-        console.print(rich_table(table, table.rows[start:], widths, False))
-    console.print()
-
-
-def render_terminal(sections: list[Section], console: Console, outputs: list[str]) -> None:
-    """Print every section as rich tables, readable in 100 columns."""
-    for section in sections:
-        console.rule(f"[bold]{section.title}")
-        for table in section.tables:
-            print_table(table, console)
-        for note in section.notes:
-            console.print(f"[dim]•[/dim] {note}", highlight=False)
-    console.rule("[bold]9. Output")
-    for path in outputs:
-        console.print(f"  {path}")
-
-
-# -- Markdown ----------------------------------------------------------------------------------
-
-
-def md_cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", "<br>")
-
-
-def render_markdown(sections: list[Section], header: str, outputs: list[str]) -> str:
-    """Return the whole report as GitHub-flavoured Markdown."""
-    out = [header, ""]
-    for section in sections:
-        out += [f"## {section.title}", ""]
-        for table in section.tables:
-            out += [f"**{table.title}**", ""]
-            out.append("| " + " | ".join(table.columns) + " |")
-            out.append(
-                "|"
-                + "|".join(
-                    "---:" if i in table.numeric else "---" for i in range(len(table.columns))
-                )
-                + "|"
-            )
-            for r, row in enumerate(table.rows):
-                out.append("| " + " | ".join(md_cell(v) for v in row) + " |")
-                if r in table.under:
-                    blanks = " |" * (len(table.columns) - 1)
-                    out.append(f"| ↳ {md_cell(table.under[r])} |{blanks}")
-            out.append("")
-        out += [f"- {note}" for note in section.notes]
-        out.append("")
-    out += ["## 9. Output", "", *[f"- `{p}`" for p in outputs], ""]
-    return "\n".join(out)
+def build(m: dict, title: str, outputs: list[str], out: Path = BUILD) -> Report:
+    """Return the report's model: the summary first, then every part."""
+    sections = build_sections(m, out)
+    return Report(title, m["generated"], headline(m), claims_summary(m), sections, outputs)

@@ -43,7 +43,7 @@ def source_hash(root: Path = ROOT) -> str:
 
 
 def spec_rules(spec: Path = SHARED_SPEC / "SPEC.md") -> list[dict]:
-    """Read the rules of SPEC.md: id, area and first sentence."""
+    """Read the rules of SPEC.md: id, area, first sentence and whole text."""
     rules, area = [], ""
     for line in spec.read_text(encoding="utf-8").splitlines():
         if heading := SECTION.match(line):
@@ -53,6 +53,7 @@ def spec_rules(spec: Path = SHARED_SPEC / "SPEC.md") -> list[dict]:
         elif rules and line.startswith("  ") and line.strip():
             rules[-1]["text"] += " " + line.strip()  # a rule's text goes on, indented
     for rule in rules:
+        rule["full"] = rule["text"]
         rule["text"] = rule["text"].split(". ")[0].rstrip(".") + "."
     return rules
 

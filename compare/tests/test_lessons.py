@@ -6,8 +6,9 @@ import re
 import pytest
 from rich.console import Console
 
-from compare import concepts, html, report
+from compare import concepts, render, report
 from compare.loc import KINDS
+from compare.tests.test_report import whole
 
 MAP = """
 [[concept]]
@@ -57,7 +58,8 @@ def measured(tmp_path, monkeypatch):
     dirs = {"django": dirs["one"], "flask": dirs["two"]}
     for concept in resolved:
         concept["sides"] = {"django": concept["sides"]["one"], "flask": concept["sides"]["two"]}
-    monkeypatch.setattr(html, "APP_DIRS", dirs)
+    monkeypatch.setattr(render, "APP_DIRS", dirs)
+    monkeypatch.setattr(report, "APP_DIRS", dirs)
     m = {
         "concepts": concepts.per_concept(resolved, dirs),
         "concept_kinds": concepts.per_kind(resolved, dirs),
@@ -72,7 +74,7 @@ def test_the_json_carries_each_lesson(measured):
 
 
 def test_markdown_shows_the_lesson_on_the_line_under_its_concept(measured):
-    text = report.render_markdown([report.concepts_section(measured)], "# Report", [])
+    text = render.markdown(whole([report.concepts_section(measured)]))
     lines = text.splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("| Sign-in throttling"))
     assert lines[row + 1] == (
@@ -85,17 +87,17 @@ def test_markdown_shows_the_lesson_on_the_line_under_its_concept(measured):
 
 def test_a_concept_neither_app_writes_says_so(measured):
     table = report.concepts_section(measured).tables[0]
-    row = next(r for r in table.rows if r[0].startswith("Debug pages"))
+    row = next(r for r in table.rows if r[0].text.startswith("Debug pages"))
     assert row[1:] == ["(written by neither app)", 0, "(written by neither app)", 0]
-    throttling = next(r for r in table.rows if r[0].startswith("Sign-in throttling"))
+    throttling = next(r for r in table.rows if r[0].text.startswith("Sign-in throttling"))
     assert throttling[3] == "(the framework)"  # one side empty: the framework does it
-    text = report.render_markdown([report.concepts_section(measured)], "# Report", [])
+    text = render.markdown(whole([report.concepts_section(measured)]))
     assert "| ↳ Lesson: Django shows its technical 404 page. |" in text
 
 
 def test_terminal_prints_each_lesson_whole_under_its_row(measured):
     console = Console(width=100, record=True)
-    report.render_terminal([report.concepts_section(measured)], console, [])
+    render.terminal(whole([report.concepts_section(measured)]), console, full=True)
     text = console.export_text()
     lines = text.splitlines()
     row = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Sign-in throttling"))
@@ -105,12 +107,13 @@ def test_terminal_prints_each_lesson_whole_under_its_row(measured):
 
 
 def test_html_shows_the_lessons_in_the_table_and_the_code_view(measured):
-    table = html.section_html(report.concepts_section(measured))
-    assert "<td colspan=5 class=lesson>↳ Lesson: Only hostile input needed this.</td>" in table
-    code = html.code_view(measured)
-    assert "<span class=lesson>Lesson: Axes is a setting; Flask-Limiter is a decorator." in code
-    assert "Debug pages (errors) — written by neither app" in code
-    assert "Nothing written by either app." in code
+    page = whole([report.concepts_section(measured)])
+    page.concepts = render.code_view(measured)
+    text = render.html(page)
+    assert '<td colspan="5" class="lesson">↳ Lesson: Only hostile input needed this.</td>' in text
+    assert '<span class="lesson">Lesson: Axes is a setting; Flask-Limiter is a decorator.' in text
+    assert "Debug pages (errors) — written by neither app" in text
+    assert "Nothing written by either app." in text
 
 
 def test_hardening_concepts_get_their_own_row_in_the_lines_per_kind(measured):

@@ -5,7 +5,7 @@ import re
 import pytest
 from rich.console import Console
 
-from compare import claims, loc, report
+from compare import claims, loc, render, report
 
 VIEWS = "def view(request):\n    return request\n"
 HARDENING = {
@@ -37,6 +37,12 @@ def measurements(tmp_path, django: bool = True, flask: bool = True) -> dict:
         },
         "concept_kinds": {},
     }
+
+
+def whole(sections: list[report.Section]) -> report.Report:
+    """Return a report of these parts alone (an empty summary)."""
+    empty = report.Table("", ["figure"], [])
+    return report.Report("Report", "now", empty, empty, sections, [])
 
 
 def by_label(table: report.Table) -> dict[str, list]:
@@ -77,11 +83,11 @@ def test_no_comparison_sentence_unless_both_sides_have_hardening(tmp_path):
 def test_rendered_report_shows_the_hardening_row(tmp_path, renderer):
     sections = [report.lines_section(measurements(tmp_path))]
     if renderer == "markdown":
-        text = report.render_markdown(sections, "# Report", [])
+        text = render.markdown(whole(sections))
         assert re.search(r"^\| hardening \| 1 \| 3 \| 0 \| 0 \| 1 \| 6 \| 0 \| 2 \|$", text, re.M)
     else:
         console = Console(width=100, record=True)
-        report.render_terminal(sections, console, [])
+        render.terminal(whole(sections), console, full=True)
         text = console.export_text()
         assert re.search(r"^\s*hardening\s+1\s+3\s+0\s+0\s+1\s+6\s+0\s+2\s*$", text, re.M)
     assert "To never answer 500 to hostile input" in text

@@ -1,0 +1,160 @@
+"""The report a reader meets: the summary first, links that resolve, every part on request."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console
+
+from compare import cli, render, report
+from compare.tests.measurements import fixture_measurements
+from toolkit.paths import BUILD, SHARED_SPEC
+
+HEADLINE = (
+    "hand-written code lines",
+    "dependencies",
+    "setup commands",
+    "setup to first 200",
+    "spec rules passed",
+    "requests per second",
+    "memory per worker",
+)
+
+
+@pytest.fixture(scope="module")
+def m() -> dict:
+    return fixture_measurements()
+
+
+def terminal(m: dict, full: bool = False) -> list[str]:
+    console = Console(width=100, record=True)
+    render.terminal(
+        report.build(m, "Report", ["build/compare.md", "build/compare.html"]), console, full
+    )
+    return console.export_text().splitlines()
+
+
+def cells(table: report.Table) -> list[report.Cell]:
+    """Return every Cell of a table, those of multi-link cells included."""
+    found = []
+    for row in table.rows:
+        for value in row:
+            found += [
+                c
+                for c in (value if isinstance(value, list) else [value])
+                if isinstance(c, report.Cell)
+            ]
+    return found
+
+
+def test_the_first_screen_names_the_headline_figures_then_each_claims_verdict(m):
+    """The first lines: each headline figure with both apps' values, then every claim's verdict."""
+    lines = terminal(m)
+    for label in HEADLINE:
+        row = next(i for i, line in enumerate(lines) if line.strip().startswith(label))
+        assert row < 15, f"{label} is on line {row}"
+    code = next(line for line in lines if "hand-written code lines" in line)
+    assert re.search(r"1,031\s+1,771", code)
+    assert re.search(r"70/70\s+69/70", next(line for line in lines if "rules passed" in line))
+    for claim in m["claims"]:
+        line = next(line for line in lines if re.match(rf"\s*{claim['id']}\s", line))
+        assert line.rstrip().endswith(claim["verdict"]), line
+        assert lines.index(line) < 40
+    assert lines[-1].startswith("The full report (python compare.py --full prints it here)")
+    assert not any("Lines by kind" in line for line in lines)  # the parts' tables wait
+
+
+def test_each_part_says_in_one_sentence_what_its_figures_show(m):
+    """A sentence per part, computed: change a figure and the sentence follows."""
+    text = " ".join(line.strip() for line in terminal(m))
+    assert "Flask has 72% more hand-written code lines than Django (1,771 against 1,031)." in text
+    assert "Django passes 70 and Flask 69; Flask fails READ-2." in text
+    assert "on 1 of them the runs overlap 1x, within the noise" in text
+    same = {**m, "loc": dict.fromkeys(m["loc"], m["loc"]["django"])}
+    assert report.lines_section(same).sentence == (
+        "Flask has the same hand-written code lines as Django (1,031)."
+    )
+
+
+def test_full_prints_every_part_after_the_summary(m):
+    """--full: the summary, then every part's title, tables and notes."""
+    assert cli.parse_args(["--full"]).full
+    assert not cli.parse_args([]).full
+    lines = terminal(m, full=True)
+    text = "\n".join(lines)
+    for section in report.build_sections(m):
+        assert section.title in text
+    assert text.index("hand-written code lines") < text.index("Lines by kind")
+    assert lines[-1].startswith("The full report: build/compare.md")
+
+
+def test_the_markdown_holds_the_summary_and_the_full_text(m):
+    text = render.markdown(report.build(m, "Report", []))
+    assert text.index("## Summary") < text.index("## 1. Lines of code") < text.index("## 9. Perf")
+    assert "| [C1](#claim-C1)" not in text  # no links to anchors only the page has
+    assert re.search(r"^\| C1 \| With Flask .* \| contradicted \|$", text, re.M)
+
+
+def test_file_line_labels_link_to_files_of_the_repository(m):
+    """Each file:line of the concept map links, relative to build/, to a file that exists."""
+    links = [
+        c for c in cells(report.concepts_section(m, BUILD).tables[0]) if not c.href.startswith("#")
+    ]
+    assert links
+    for cell in links:
+        assert cell.href.startswith("../")
+        assert "#" not in cell.href
+        file = (BUILD / cell.href).resolve()
+        assert file.is_file(), cell.href
+        lines = len(file.read_text(encoding="utf-8").splitlines())
+        for number in cell.text.rpartition(":")[2].split(","):
+            assert 1 <= int(number) <= lines, cell.text
+
+
+def test_rule_ids_link_to_their_part_of_spec_md(m):
+    """Each rule id links to the heading of SPEC.md its rule sits under."""
+    spec = (SHARED_SPEC / "SPEC.md").read_text(encoding="utf-8").splitlines()
+    part, parts = None, {}
+    for line in spec:
+        if line.startswith("#"):
+            part = report.slug(line.lstrip("#").strip())
+        elif found := re.match(r"- \*\*([A-Z]+-\d+)\*\*", line):
+            parts[found.group(1)] = part
+    rules = [c for c in cells(report.spec_section(m, BUILD).tables[0]) if c.id]
+    assert len(rules) == len(m["spec"]["rules"]) == len(parts)
+    for cell in rules:
+        path, _, anchor = cell.href.partition("#")
+        assert (BUILD / path).resolve() == SHARED_SPEC / "SPEC.md"
+        assert anchor == parts[cell.text], cell.text
+
+
+def test_the_page_links_its_parts_and_claims_and_colours_verdicts(m):
+    model = report.build(m, "Report", [])
+    model.concepts = render.code_view(m)
+    page = render.html(model)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    for section in model.sections:
+        assert f'<section id="{section.key}">' in page
+        assert f'href="#{section.key}"' in page
+    for claim in m["claims"]:
+        assert f'<td id="claim-{claim["id"]}">' in page
+        assert f'href="#claim-{claim["id"]}"' in page
+    assert '<td class="bad">contradicted</td>' in page
+    assert '<td class="good">passed</td>' in page
+    assert "<code>GET /</code>" in page
+    assert "`GET /`" not in page
+    assert "<h4" not in page
+    assert re.search(r'<a href="\.\./(django|flask)_app/[^"#]+\.py">', page)
+    assert 'id="expand"' in page
+
+
+def test_the_bench_shows_its_noise_and_extra_claim_data_is_shown(m):
+    section = report.bench_section(m)
+    rows = {row[0]: row for row in section.tables[0].rows}
+    assert rows["home"][1] == "800 ± 2%"  # spread 5% of the median: half above, half below
+    assert rows["post"][3].endswith("(within the noise)")
+    assert rows["memory per worker"][1:3] == ["62 MB", "48 MB"]
+    rule = report.claims_section(m).tables[0].rows[0][4]
+    assert "figures: flask_over_django_code 1.72" in rule
+    assert report.bench_section({}).sentence.startswith("Not measured here")
