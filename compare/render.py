@@ -47,14 +47,14 @@ class CodeStyle(VisualStudioStyle):
     styles = {**VisualStudioStyle.styles, Keyword.Type: "#1a6985", Name.Class: "#1a6985"}
 
 
-# The journey's screenshots (e2e/test_journey.py), in the order a visitor meets the pages.
+# The screenshots of e2e/test_appearance.py, on the demo data, in the order a visitor meets them.
 SHOTS = (
     ("home", "Home: the published posts, newest first"),
-    ("sign-in", "Sign in, reached with the keyboard only"),
-    ("form-errors", "A new post sent blank: the server's errors beside each field"),
-    ("post", "A post, published, seen by its author"),
-    ("admin-list", "The admin's post list, searched, after a bulk publish"),
-    ("admin-edit", "The admin's edit form of one post"),
+    ("sign-in", "Sign in"),
+    ("form-errors", "A new post sent blank: the server's error under each field"),
+    ("post", "A post, as a signed-in reader sees it"),
+    ("admin-list", "Staff: the admin's list of posts"),
+    ("admin-edit", "Staff: the admin's form for one post"),
 )
 
 

@@ -13,6 +13,8 @@ from toolkit.paths import APP_DIRS, APPS, BUILD, SHARED_SPEC
 
 SPEC = SHARED_SPEC / "SPEC.md"
 NAMES = {"django": "Django", "flask": "Flask"}
+# A claim's keys shown in their own columns, or already said by its rule's text.
+SAID = {"id", "claim", "source", "verdict", "evidence", "rule", "why", "cases", "otherwise"}
 
 
 @dataclass
@@ -101,9 +103,8 @@ def lines_section(m: dict) -> Section:
     by_kind = Table(title, columns, rows, set(range(1, 9)))
     cx = {a: loc[a]["complexity"] for a in APPS}
     figures = [(label, lambda a, k=key: cx[a][k]) for label, key in summary.COMPLEXITY]
-    figures.append(
-        ("most complex", lambda a: "{name} ({cc})".format(**cx[a]["max"] or {"name": "-", "cc": 0}))
-    )
+    worst = {a: cx[a]["max"] and f"{cx[a]['max']['name']} ({cx[a]['max']['cc']})" for a in APPS}
+    figures.append(("most complex", lambda a: worst[a] or "-"))
     title = "Cyclomatic complexity of the Python (radon; hardening in, tests and migrations out)"
     complexity = pair_table(title, figures)
     kinds = [
@@ -314,10 +315,15 @@ def concepts_section(m: dict, out: Path = BUILD) -> Section:
 
 
 def claim_rule(claim: dict) -> str:
-    """Return the claim's rule, with any further data its rule carries (figures, thresholds)."""
-    known = {"id", "claim", "source", "verdict", "evidence", "rule"}
-    extra = [f"{k}: {summary.plain_data(v)}" for k, v in claim.items() if k not in known and v]
-    return "\n".join([claim.get("rule") or "", *extra]).strip()
+    """Return the claim's rule, then the data its rule carries: figures read, thresholds, case."""
+    lines = [claim.get("rule") or ""]
+    for key, value in claim.items():
+        if key in SAID or value in (None, "", [], {}):
+            continue
+        if key == "figures" and isinstance(value, dict):  # name: {"value": v, "from": path}
+            value = {n: f.get("value") if isinstance(f, dict) else f for n, f in value.items()}
+        lines.append(f"{key.replace('_', ' ')}: {summary.plain_data(value)}")
+    return "\n".join(lines).strip()
 
 
 def claims_section(m: dict) -> Section:

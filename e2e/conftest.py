@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +25,16 @@ from e2e.axe import AXE_SCRIPT, Audit, Axe, write_report
 from tests.adapters.base import Adapter
 from tests.conftest import STAFF, load_adapter
 from toolkit.databases import Databases
-from toolkit.paths import ROOT
+from toolkit.paths import APP_DIRS, ROOT
 from toolkit.servers import Server, environ_flag
 
 APP_NAMES = ("django", "flask")
 SCREENSHOTS = ROOT / "build" / "screenshots"
+# The demo data `make run-django` and `make run-flask` load, through each app's own CLI.
+SEED_DEMO = {
+    "django": ["manage.py", "seed_demo"],
+    "flask": ["-m", "flask", "--app", "app", "seed-demo"],
+}
 # Without the background-networking flags Chromium keeps calling Google's services, and a closed
 # network refuses those connections; the rest keep a headless run quiet and reproducible.
 CHROMIUM_ARGS = [
@@ -116,12 +123,14 @@ def chromium() -> Browser:
 
 @pytest.fixture(scope="session")
 def site(request, tmp_path_factory) -> Site:
-    """Migrate a fresh SQLite database through the app's CLI and serve it with gunicorn."""
+    """Migrate a fresh SQLite database, load the demo data through the app's CLI, serve it."""
     name = request.param
     adapter = load_adapter(name)
     folder = tmp_path_factory.mktemp(name)
     database = Databases(folder, None).new(name)
     adapter.prepare(database.url, STAFF)
+    subprocess.run([sys.executable, *SEED_DEMO[name]], cwd=APP_DIRS[name],
+                   env=adapter.env(database.url), check=True, capture_output=True)  # fmt: skip
     server = Server(adapter, adapter.env(database.url), folder / "server.log")
     server.start()
     try:

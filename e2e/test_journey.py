@@ -41,7 +41,6 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
     submit(page)
     expect(page.locator('.field[data-field="title"] ul.errorlist li')).not_to_have_count(0)
     audit(page)
-    site.screenshot(page, "form-errors")
 
     post_id = write_post(page, title, f"First line {tag}\nSecond line", "draft")
     expect(flash(page)).to_have_text("Post created.")
@@ -55,7 +54,6 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
     write_post(page, title, f"First line {tag}\nSecond line", "published")
     expect(flash(page)).to_have_text("Post updated.")
     expect(page.locator("article.post .post-body")).to_contain_text("Second line")
-    site.screenshot(page, "post")
 
     page.goto("/")
     expect(page).to_have_title("Posts")
@@ -63,7 +61,6 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
         page.locator(f'ol.post-list li.post[data-post-id="{post_id}"] a.post-title')
     ).to_have_text(title)
     audit(page)
-    site.screenshot(page, "home")
 
     found = search(page, tag)
     expect(found).to_have_text([title])
@@ -131,7 +128,6 @@ def test_staff_filter_publish_unpublish_and_delete_in_the_admin(site, new_page, 
     expect(site.admin.status_cell(staff, title)).to_have_text(
         site.admin.status_labels["published"], ignore_case=True
     )
-    site.screenshot(staff, "admin-list")
     expect(search(visitor, tag)).to_have_text([title])
     visitor.goto(f"/posts/{post_id}/")
     expect(visitor.locator("article.post .post-status")).to_have_text("published")
@@ -143,7 +139,6 @@ def test_staff_filter_publish_unpublish_and_delete_in_the_admin(site, new_page, 
     site.admin.search(staff, tag)
     site.admin.open_edit(staff, title)
     expect(staff.locator("[name=title]")).to_have_value(title)
-    site.screenshot(staff, "admin-edit")
 
     site.admin.search(staff, tag)
     site.admin.delete(staff, title)
@@ -164,7 +159,6 @@ def test_keyboard_only_sign_in(site, new_page):
     page.keyboard.press("Enter")
     expect(page).to_have_title("Sign in | Posts")
     audit(page)
-    site.screenshot(page, "sign-in")
     tab_to(page, field(page, "username"))  # no Tab at all when the field has autofocus
     page.keyboard.type(username)
     page.keyboard.press("Tab")
