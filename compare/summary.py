@@ -35,7 +35,7 @@ def number(value, unit: str = "") -> str:
 def plain_data(value) -> str:
     """Return data (a rule's figures, thresholds, settings) as one readable line."""
     if isinstance(value, dict):
-        return ", ".join(f"{k} {plain_data(v)}" for k, v in value.items())
+        return ", ".join(f"{k} = {plain_data(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(plain_data(v) for v in value)
     return str(value)

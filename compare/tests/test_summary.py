@@ -156,5 +156,6 @@ def test_the_bench_shows_its_noise_and_extra_claim_data_is_shown(m):
     assert rows["post"][3].endswith("(within the noise)")
     assert rows["memory per worker"][1:3] == ["62 MB", "48 MB"]
     rule = report.claims_section(m).tables[0].rows[0][4]
-    assert "figures: flask_over_django_code 1.72" in rule
+    assert "figures: django_code = 1031, flask_code = 1771" in rule  # the data of its rule
+    assert "decided by: flask_code ≥ 1.0 × django_code" in rule
     assert report.bench_section({}).sentence.startswith("Not measured here")
