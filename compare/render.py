@@ -67,7 +67,7 @@ def plain(value) -> str:
 # -- terminal ----------------------------------------------------------------------------------
 
 
-def rich_table(table: Table, rows: list[list], widths: list[int] | None, first: bool) -> RichTable:
+def rich_table(table: Table, rows: list[list], widths=None, first: bool = True) -> RichTable:
     """Return a rich table of some rows; a later chunk (first=False) continues the first."""
     rich = RichTable(
         title=table.title if first else None,
@@ -75,16 +75,18 @@ def rich_table(table: Table, rows: list[list], widths: list[int] | None, first: 
         title_justify="left",
         show_header=first,
         show_edge=widths is None,
+        expand=table.brief is not None,
     )
     for i, column in enumerate(table.columns):
-        width = widths[i] if widths else None
-        justify = "right" if i in table.numeric else "left"
-        fit = (
-            {"overflow": "fold"}
-            if table.brief is None
-            else {"overflow": "ellipsis", "no_wrap": True}
+        cut = i == table.brief  # one line a row: the others whole, this one cut to fit
+        rich.add_column(
+            column,
+            justify="right" if i in table.numeric else "left",
+            width=widths[i] if widths else None,
+            ratio=1 if cut else None,
+            no_wrap=table.brief is not None,
+            overflow="ellipsis" if cut else "fold",
         )
-        rich.add_column(column, justify=justify, width=width, **fit)
     for row in rows:
         rich.add_row(*[Text(plain(v), RICH_STYLE.get(TONE.get(plain(v)), "")) for v in row])
     return rich
@@ -92,43 +94,24 @@ def rich_table(table: Table, rows: list[list], widths: list[int] | None, first: 
 
 def fixed_widths(table: Table, width: int) -> list[int]:
     """Give numeric columns their content's width and share the rest among the others."""
-    widths = [
-        max(
-            len(line)
-            for cell in [c, *(plain(r[i]) for r in table.rows)]
-            for line in cell.split("\n")
-        )
-        if i in table.numeric
-        else 0
-        for i, c in enumerate(table.columns)
+    cells = [[c, *(plain(r[i]) for r in table.rows)] for i, c in enumerate(table.columns)]
+    widths = [max(len(line) for cell in column for line in cell.split("\n")) for column in cells]
+    text = [i for i in range(len(widths)) if i not in table.numeric]
+    free = width - 3 * len(widths) - sum(widths[i] for i in table.numeric)  # padding, gaps
+    return [
+        widths[i] if i in table.numeric else max(free // len(text), 8) for i in range(len(widths))
     ]
-    if table.brief is not None:  # one line a row: the other columns whole, that one cut
-        widths = [
-            max(len(plain(row[i])) for row in [table.columns, *table.rows])
-            for i in range(len(widths))
-        ]
-        widths[table.brief] = 0
-    text = [i for i in range(len(widths)) if i not in table.numeric and widths[i] == 0]
-    free = width - 3 * len(widths) - sum(widths)  # padding and the column gaps
-    for i in text:
-        widths[i] = max(free // len(text), 8)
-    return widths
 
 
 def print_table(table: Table, console: Console) -> None:
     """Print a table; a line under a row (Table.under) runs the table's whole width."""
-    if table.brief is not None:
-        console.print(rich_table(table, table.rows, fixed_widths(table, console.width), True))
-    elif not table.under:
-        console.print(rich_table(table, table.rows, None, True))
-        return
-    widths, start = fixed_widths(table, console.width), 0
+    widths, start = fixed_widths(table, console.width) if table.under else None, 0
     for r in sorted(table.under):
         console.print(rich_table(table, table.rows[start : r + 1], widths, start == 0))
         console.print(Text(f"  ↳ {table.under[r]}", style="italic"))
         start = r + 1
-    if start < len(table.rows):
-        console.print(rich_table(table, table.rows[start:], widths, False))
+    if start < len(table.rows) or not table.rows:
+        console.print(rich_table(table, table.rows[start:], widths, start == 0))
 
 
 def terminal(report: Report, console: Console, full: bool = False) -> None:

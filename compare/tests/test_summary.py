@@ -58,7 +58,7 @@ def test_the_first_screen_names_the_headline_figures_then_each_claims_verdict(m)
     assert re.search(r"1,031\s+1,771", code)
     assert re.search(r"70/70\s+69/70", next(line for line in lines if "rules passed" in line))
     for claim in m["claims"]:
-        line = next(line for line in lines if re.match(rf"\s*{claim['id']}\s", line))
+        [line] = [line for line in lines if re.match(rf"\s*{claim['id']}\s", line)]
         assert line.rstrip().endswith(claim["verdict"]), line
         assert lines.index(line) < 40
     assert lines[-1].startswith("The full report (python compare.py --full prints it here)")
