@@ -93,6 +93,7 @@ def test_the_markdown_holds_the_summary_and_the_full_text(m):
     text = render.markdown(report.build(m, "Report", []))
     assert text.index("## Summary") < text.index("## 1. Lines of code") < text.index("## 9. Perf")
     assert "| [C1](#claim-C1)" not in text  # no links to anchors only the page has
+    assert "Flask's Quick start" in text  # plain text, not HTML's entities
     assert re.search(r"^\| C1 \| With Flask .* \| contradicted \|$", text, re.M)
 
 
