@@ -142,6 +142,13 @@ def sign_out(browser: Browser) -> httpx.Response:
     return browser.submit("/", form="form.logout")
 
 
+def username_is_free(app, username: str) -> bool:
+    """Tell whether nobody has a username, by a sign-up refused for another reason."""
+    answer = register(app.browser(), username, PASSWORD, PASSWORD + "-mismatch")
+    assert answer.status_code == 200, answer.status_code
+    return pages.field_errors(answer, "username") == []
+
+
 def visit_public_pages(visitor: Browser, author: Browser, other: Browser) -> list[httpx.Response]:
     """Open every kind of public HTML page: lists, a post, forms, refusals and error pages."""
     post = create_post(author, f"Tour {token()}")
@@ -168,6 +175,18 @@ def session_tokens(browser: Browser, url: str = "/accounts/login/") -> dict[str,
     answer = browser.get(url)
     assert answer.status_code == 200, (url, answer.status_code)
     return hidden_inputs(answer)
+
+
+def csrf_statuses(app) -> set[int]:
+    """The status a refused CSRF check answers: the adapter's, or either allowed one."""
+    return {app.adapter.csrf_failure_status} if app._adapter else {400, 403}
+
+
+def send_admin_request(browser: Browser, request, tokens: dict) -> httpx.Response:
+    """Send one of the adapter's AdminRequests, a POST with the session's CSRF token."""
+    if request.method == "GET":
+        return browser.get(request.url)
+    return browser.post(request.url, data={**request.data, **tokens})
 
 
 def in_parallel(function, items, workers: int = 4) -> list:

@@ -17,8 +17,8 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import RUN, Run
 from tests.harness import FIGURES, spec_rules, spec_texts
+from tests.plugin_apps import RUN, Run
 
 OUTCOMES = pytest.StashKey[dict]()
 CHOSEN = pytest.StashKey[list]()  # the rules the summary covers: --rules's, or all of SPEC.md's

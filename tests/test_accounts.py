@@ -16,6 +16,7 @@ from tests.actions import (
     sign_out,
     signed_in_as,
     token,
+    username_is_free,
 )
 from toolkit.browser import location
 
@@ -30,13 +31,6 @@ def assert_refused_sign_in(answer, username: str) -> None:
     assert pages.nonfield_errors(answer) == [INVALID]
     assert pages.field_value(answer, "username") == username
     assert pages.current_user(answer) is None
-
-
-def assert_user_exists(app, username: str) -> bool:
-    """Tell whether sign-up sees the username as taken (a refused sign-up writes nothing)."""
-    answer = register(app.browser(), username, PASSWORD, PASSWORD + "-mismatch")
-    assert answer.status_code == 200
-    return bool(pages.field_errors(answer, "username"))
 
 
 @pytest.mark.rule("AUTH-1")
@@ -180,7 +174,7 @@ def test_guessable_passwords_are_refused(app, password):
     assert wrong, f"{password!r}: no error on password1 or password2"
     assert pages.current_user(answer) is None
     # Nothing was written: the username is still free.
-    assert not assert_user_exists(app, username)
+    assert username_is_free(app, username)
 
 
 @pytest.mark.rule("AUTH-4", "ADMIN-9")
@@ -189,10 +183,10 @@ def test_admin_refuses_a_common_password(app, adapter, staff):
     username = f"admin{token()}"
     answer = adapter.admin_create_user(staff, username, "qwertyuiop")
     assert answer.status_code == 200, (answer.status_code, answer.text[:300])
-    assert not assert_user_exists(app, username)
+    assert username_is_free(app, username)
     answer = adapter.admin_create_user(staff, username, PASSWORD)
     assert answer.status_code in (302, 303), (answer.status_code, answer.text[:300])
-    assert assert_user_exists(app, username)
+    assert not username_is_free(app, username)
 
 
 @pytest.mark.rule("AUTH-5")

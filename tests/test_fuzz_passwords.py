@@ -1,6 +1,6 @@
 """Generated input to the password forms never answers 500 and changes nothing (SEC-10).
 
-The strategies and checks of `test_fuzz.py`, sent to the password change form, the reset
+The strategies and checks of `fuzzing.py`, sent to the password change form, the reset
 request form and made-up reset links (AUTH-11 to AUTH-13).
 """
 
@@ -14,17 +14,12 @@ from hypothesis import strategies as st
 
 from tests import pages
 from tests.actions import session_tokens, signed_in_as
-from tests.test_fuzz import NO_ID, SHORT_TEXT, VALUE, count, fuzz, outcome
+from tests.fuzzing import NO_ID, SHORT_TEXT, VALUE, count, fuzz, outcome, sent
 from toolkit.browser import location
 
 CHANGE = "/accounts/password/change/"
 RESET = "/accounts/password/reset/"
 LINK_PART = st.one_of(NO_ID, SHORT_TEXT.map(lambda value: value or "x"))
-
-
-def sent(fields: dict) -> dict:
-    """Return the fields a client sends: None left out, a list repeated."""
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 def account(app) -> dict:

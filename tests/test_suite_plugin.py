@@ -177,6 +177,34 @@ def test_exercise_note_only_when_it_is_true(pytester, suite):
     assert note not in result.stdout.str()
 
 
+def test_a_site_at_base_url_gets_a_note_for_each_need_it_lacks(pytester, suite, monkeypatch):
+    """Reaching a site at BASE_URL, the tests needing its log or mail are left out with a note."""
+    pytester.makepyfile(
+        test_needs="""
+        import pytest
+
+        @pytest.mark.requires("log")
+        def test_log():
+            pass
+
+        def test_mail(mailbox):
+            pass
+
+        def test_plain():
+            pass
+        """
+    )
+    monkeypatch.setenv("BASE_URL", "http://127.0.0.1:9")  # nothing listens: no request is made
+    result = suite()
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(
+        [
+            "note: 1 test(s) deselected, needing log (a site at BASE_URL keeps its log to itself)",
+            "note: 1 test(s) deselected, needing mail (a site at BASE_URL sends its mail *)",
+        ]
+    )
+
+
 TINY_ADAPTER = """
 from tests.adapters.base import Adapter
 
