@@ -20,13 +20,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from e2e.admin import ADMINS, Admin
 from e2e.axe import AXE_SCRIPT, Audit, Axe, write_report
-from tests.adapters.base import Adapter
-from tests.conftest import STAFF, load_adapter
+from toolkit.apps import APP_CLASSES, STAFF, App
 from toolkit.databases import Databases
-from toolkit.paths import ROOT
+from toolkit.paths import APPS, ROOT
 from toolkit.servers import Server, environ_flag
 
-APP_NAMES = ("django", "flask")
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # Without the background-networking flags Chromium keeps calling Google's services, and a closed
 # network refuses those connections; the rest keep a headless run quiet and reproducible.
@@ -57,7 +55,7 @@ class Site:
     """One app as the browser reaches it: its address, its admin and its screenshot folder."""
 
     name: str
-    adapter: Adapter
+    app: App
     base_url: str
     admin: Admin
     staff: tuple[str, str]
@@ -82,9 +80,9 @@ class Site:
 def app_names() -> list[str]:
     names = [name.strip() for name in os.environ.get("APPS", "").split(",") if name.strip()]
     for name in names:
-        if name not in APP_NAMES:
-            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APP_NAMES}")
-    return names or list(APP_NAMES)
+        if name not in APPS:
+            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APPS}")
+    return names or list(APPS)
 
 
 def pytest_generate_tests(metafunc):
@@ -118,17 +116,17 @@ def chromium() -> Browser:
 def site(request, tmp_path_factory) -> Site:
     """Migrate a fresh SQLite database through the app's CLI and serve it with gunicorn."""
     name = request.param
-    adapter = load_adapter(name)
+    app = APP_CLASSES[name]()
     folder = tmp_path_factory.mktemp(name)
     database = Databases(folder, None).new(name)
-    adapter.prepare(database.url, STAFF)
-    server = Server(adapter, adapter.env(database.url), folder / "server.log")
+    app.prepare(database.url, STAFF)
+    server = Server(app, app.env(database.url), folder / "server.log")
     server.start()
     try:
         server.wait_ready()
         screenshots = SCREENSHOTS / name
         screenshots.mkdir(parents=True, exist_ok=True)
-        yield Site(name, adapter, server.base_url, ADMINS[name](), STAFF, screenshots)
+        yield Site(name, app, server.base_url, ADMINS[name](), STAFF, screenshots)
     finally:
         server.stop()
 

@@ -8,8 +8,6 @@ plugin_rules.py. See tests/README.md.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import os
 import threading
 import uuid
@@ -23,8 +21,10 @@ import httpx
 import pytest
 
 from tests import actions, mail, pages
+from tests.adapters import adapter_class, load_adapter
 from tests.adapters.base import Adapter
 from tests.harness import REDIS_URL, redis_answers
+from toolkit.apps import STAFF
 from toolkit.browser import Browser, fresh_address
 from toolkit.databases import Databases, backend_of
 from toolkit.servers import Server, environ_flag
@@ -35,7 +35,6 @@ from toolkit.wsgi import WSGITransport
 pytest_plugins = ["pytester", "tests.plugin_failures", "tests.plugin_rules"]
 
 APP_NAMES = ("django", "flask")  # the adapters of tests/adapters/; --adapter adds others
-STAFF = ("staff", "Staff-Pass-2026!")
 NEEDS = {"adapter", "staff", "database", "sqlite", "postgresql", "redis", "log", "mail"}
 # Needs that are tools of the machine running the suite: under CI=true a missing one fails.
 TOOLS = {"redis"}
@@ -299,35 +298,6 @@ def pytest_runtest_setup(item):
 
 
 # -- the apps --------------------------------------------------------------------------------
-
-
-def adapter_class(spec: str) -> type[Adapter]:
-    """Return the Adapter a spec names: NAME (tests/adapters/NAME.py) or MODULE:CLASS."""
-    if ":" in spec:
-        module_name, class_name = spec.split(":", 1)
-        try:
-            found = getattr(importlib.import_module(module_name), class_name, None)
-        except ImportError as error:
-            raise pytest.UsageError(f"adapter {spec!r}: {error}") from error
-        if not (inspect.isclass(found) and issubclass(found, Adapter)):
-            raise pytest.UsageError(f"adapter {spec!r}: {class_name} is no subclass of Adapter")
-        return found
-    module = importlib.import_module(f"tests.adapters.{spec}")
-    classes = [
-        value
-        for value in vars(module).values()
-        if inspect.isclass(value)
-        and issubclass(value, Adapter)
-        and value is not Adapter
-        and value.__module__ == module.__name__
-    ]
-    assert len(classes) == 1, f"tests/adapters/{spec}.py should define one Adapter: {classes}"
-    return classes[0]
-
-
-def load_adapter(spec: str) -> Adapter:
-    """Return an instance of the Adapter a spec names: NAME or MODULE:CLASS."""
-    return adapter_class(spec)()
 
 
 class AppUnderTest:

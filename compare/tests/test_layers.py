@@ -13,15 +13,9 @@ from toolkit.paths import ROOT
 
 TOOLS = ("compare", "bench", "e2e", "workshop")
 SHARED = "toolkit"
-# Imports of the suite that remain, each with why; nothing else of the tools may import `tests`.
-SUITE_IMPORTS_ALLOWED = {
-    # The probe builds each app in-process the way the suite does, through the suite's adapters.
-    ("compare/probe.py", "tests.adapters.django"),
-    ("compare/probe.py", "tests.adapters.flask"),
-    # The browser journey runs on the suite's adapters and sign-in, as the suite's own tests do.
-    ("e2e/conftest.py", "tests.adapters.base"),
-    ("e2e/conftest.py", "tests.conftest"),
-}
+# Imports of the suite a tool may make, each with why: none (what the tools and the suite both
+# need of the apps is in toolkit/apps.py). Nothing of the tools may import `tests`.
+SUITE_IMPORTS_ALLOWED: set[tuple[str, str]] = set()
 
 
 def sources() -> list[Path]:
