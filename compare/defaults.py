@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from compare import debugpage
-from toolkit.paths import APP_DIRS, ROOT, SHARED_SPEC
+from toolkit.commands import run
+from toolkit.paths import APP_DIRS, PYTHON, ROOT, SHARED_SPEC
 
 PROVENANCE = SHARED_SPEC / "PROVENANCE.toml"
 
@@ -26,14 +25,7 @@ def run_probe(app: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="compare-probe-") as folder:
         out = Path(folder) / "probe.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [sys.executable, "-m", "compare.probe", app, str(out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run([PYTHON, "-m", "compare.probe", app, str(out)], ROOT, env, check=False)
         if done.returncode != 0 or not out.is_file():
             return {"error": (done.stdout + done.stderr)[-1500:]}
         return json.loads(out.read_text())

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from toolkit.apps import App, DjangoApp, FlaskApp
 from toolkit.paths import ROOT
 
 HEADERS = (
@@ -76,7 +77,7 @@ def read_headers(response) -> dict:
     return {name: response.headers.get(name) for name in HEADERS}
 
 
-def walk(adapter, application, database_url: str) -> dict:
+def walk(app: App, application, database_url: str) -> dict:
     """Drive the app as a visitor: headers, cookies, CSRF failure, a sign-up, the stored hash."""
     from toolkit.browser import Browser
     from toolkit.wsgi import WSGITransport
@@ -109,7 +110,7 @@ def walk(adapter, application, database_url: str) -> dict:
             },
         )
     )
-    stored = adapter.stored_password(database_url, username)
+    stored = app.stored_password(database_url, username)
     return {
         "home_status": home.status_code,
         "headers": read_headers(home),
@@ -122,14 +123,12 @@ def walk(adapter, application, database_url: str) -> dict:
 
 
 def probe_django(folder: Path) -> dict:
-    from tests.adapters.django import DjangoAdapter
-
-    adapter = DjangoAdapter()
+    app = DjangoApp()
     database_url = f"sqlite:///{folder}/probe.sqlite3"
-    application = adapter.build_wsgi(database_url, STAFF)
+    application = app.build_wsgi(database_url, STAFF)
     from django.conf import settings
 
-    result = walk(adapter, application, database_url)
+    result = walk(app, application, database_url)
     backend = settings.TEMPLATES[0]["BACKEND"]
     result["pipeline"] = [
         {"kind": "middleware", "name": path, "provider": provider_of(path)}
@@ -158,12 +157,10 @@ def qualname(function) -> str:
 
 
 def probe_flask(folder: Path) -> dict:
-    from tests.adapters.flask import FlaskAdapter
-
-    adapter = FlaskAdapter()
+    flask_app = FlaskApp()
     database_url = f"sqlite:///{folder}/probe.sqlite3"
-    app = adapter.build_wsgi(database_url, STAFF)
-    result = walk(adapter, app, database_url)
+    app = flask_app.build_wsgi(database_url, STAFF)
+    result = walk(flask_app, app, database_url)
     pipeline = []
     hooks = {
         "before_request": app.before_request_funcs,

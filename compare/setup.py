@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from toolkit.commands import run
 from toolkit.paths import APP_DIRS, ROOT, SHARED_SPEC
 from toolkit.servers import free_port, stop_process
 
@@ -142,9 +143,7 @@ def run_setup(app: str, progress=None, server_timeout: float = 120) -> dict:
                     )
                     return result
             else:
-                finished = subprocess.run(
-                    ["bash", "-c", script], cwd=folder, env=env, capture_output=True, text=True
-                )
+                finished = run(["bash", "-c", script], folder, env, check=False, timeout=None)
                 done.append(
                     {
                         "step": step,

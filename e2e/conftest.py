@@ -22,13 +22,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from e2e.admin import ADMINS, Admin
 from e2e.axe import AXE_SCRIPT, Audit, Axe, write_report
-from tests.adapters.base import Adapter
-from tests.conftest import STAFF, load_adapter
+from toolkit.apps import APP_CLASSES, STAFF, App
 from toolkit.databases import Databases
-from toolkit.paths import APP_DIRS, ROOT
+from toolkit.paths import APP_DIRS, APPS, ROOT
 from toolkit.servers import Server, environ_flag
 
-APP_NAMES = ("django", "flask")
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # The demo data `make run-django` and `make run-flask` load, through each app's own CLI.
 SEED_DEMO = {
@@ -64,7 +62,7 @@ class Site:
     """One app as the browser reaches it: its address, its admin and its screenshot folder."""
 
     name: str
-    adapter: Adapter
+    app: App
     base_url: str
     admin: Admin
     staff: tuple[str, str]
@@ -89,9 +87,9 @@ class Site:
 def app_names() -> list[str]:
     names = [name.strip() for name in os.environ.get("APPS", "").split(",") if name.strip()]
     for name in names:
-        if name not in APP_NAMES:
-            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APP_NAMES}")
-    return names or list(APP_NAMES)
+        if name not in APPS:
+            raise pytest.UsageError(f"APPS: unknown app {name!r}; expected {APPS}")
+    return names or list(APPS)
 
 
 def pytest_generate_tests(metafunc):
@@ -125,19 +123,19 @@ def chromium() -> Browser:
 def site(request, tmp_path_factory) -> Site:
     """Migrate a fresh SQLite database, load the demo data through the app's CLI, serve it."""
     name = request.param
-    adapter = load_adapter(name)
+    app = APP_CLASSES[name]()
     folder = tmp_path_factory.mktemp(name)
     database = Databases(folder, None).new(name)
-    adapter.prepare(database.url, STAFF)
+    app.prepare(database.url, STAFF)
     subprocess.run([sys.executable, *SEED_DEMO[name]], cwd=APP_DIRS[name],
-                   env=adapter.env(database.url), check=True, capture_output=True)  # fmt: skip
-    server = Server(adapter, adapter.env(database.url), folder / "server.log")
+                   env=app.env(database.url), check=True, capture_output=True)  # fmt: skip
+    server = Server(app, app.env(database.url), folder / "server.log")
     server.start()
     try:
         server.wait_ready()
         screenshots = SCREENSHOTS / name
         screenshots.mkdir(parents=True, exist_ok=True)
-        yield Site(name, adapter, server.base_url, ADMINS[name](), STAFF, screenshots)
+        yield Site(name, app, server.base_url, ADMINS[name](), STAFF, screenshots)
     finally:
         server.stop()
 

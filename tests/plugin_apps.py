@@ -17,9 +17,10 @@ import httpx
 import pytest
 
 from tests import actions, mail, pages
+from tests.adapters import adapter_class
 from tests.adapters.base import Adapter
-from tests.conftest import STAFF, adapter_class
 from tests.harness import redis_answers
+from toolkit.apps import STAFF
 from toolkit.browser import Browser, fresh_address
 from toolkit.databases import backend_of
 from toolkit.servers import environ_flag

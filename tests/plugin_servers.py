@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests import mail
+from tests.adapters import load_adapter
 from tests.adapters.base import Adapter
-from tests.conftest import STAFF, load_adapter
 from tests.harness import REDIS_URL, redis_answers
 from tests.plugin_apps import MAIL, RUN, AppUnderTest, Run
+from toolkit.apps import STAFF
 from toolkit.databases import Databases
 from toolkit.servers import Server
 from toolkit.wsgi import WSGITransport

@@ -16,8 +16,8 @@ import pytest
 
 from tests import pages
 from tests.actions import PASSWORD, passed_before_429, register, sign_in, signed_in_as, token
-from tests.conftest import STAFF
 from tests.mail import Mailbox, link_path
+from toolkit.apps import STAFF
 from toolkit.browser import Browser, fresh_address, location
 from toolkit.servers import Server
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests import pages
 from tests.actions import home, sign_in, view_post
-from tests.conftest import load_adapter
+from tests.adapters import load_adapter
 from tests.test_ops import DEMO_PASSWORD, DEMO_USERS, fresh_site
 from toolkit.browser import Browser
 from toolkit.paths import ROOT

@@ -7,10 +7,19 @@ from pathlib import Path
 
 
 def run(
-    args: list[str], cwd: Path, env: dict[str, str], check: bool = True, timeout: float = 300
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = 300,
+    *,
+    text: bool = True,
 ) -> subprocess.CompletedProcess:
-    """Run a command, failing with its output when it fails."""
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    """Run a command and keep its output (bytes unless `text`); fail with it when it fails.
+
+    `env` None: the caller's environment. With `check` False the caller reads `returncode`.
+    """
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=text, timeout=timeout)
     if check and done.returncode != 0:
         raise RuntimeError(
             f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"

@@ -1,7 +1,8 @@
-"""Run pytest in a subprocess and read what it ran from its JUnit XML report."""
+"""Run pytest in a subprocess and read what it ran from its JUnit XML report, app by app."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import time
@@ -10,10 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from toolkit.paths import PYTHON
+from toolkit.paths import APPS, PYTHON
 
 PYTEST = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 ORDER = ("failed", "passed", "skipped", "xfailed", "error")  # as pytest's closing line has them
+
+
+def app_of(test_name: str) -> str:
+    """Return the app a test ran against, from its parameters (`test_x[django-HELLO]`)."""
+    params = test_name.partition("[")[2].rstrip("]")
+    for token in re.split(r"[-\[\]]", params):
+        if token in (*APPS, "url"):
+            return token
+    return "-"
 
 
 @dataclass(frozen=True)
@@ -23,10 +33,17 @@ class Case:
     classname: str
     name: str
     outcome: str  # "passed", "failed", "error", "skipped" or "xfailed"
+    message: str = ""  # a failure's or error's message (its first lines)
+    details: str = ""  # its report: for the suite, its rules and traceback
 
     @property
     def nodeid(self) -> str:
         return f"{self.classname}::{self.name}"
+
+    @property
+    def app(self) -> str:
+        """Return the app the test ran against ("django", "flask", "url"), else "-"."""
+        return app_of(self.name)
 
 
 @dataclass
@@ -39,10 +56,28 @@ class PytestRun:
     reported_seconds: float | None = None  # the time pytest reports for its tests
     output: str = ""
 
-    def counts(self) -> dict[str, int]:
-        """Return the number of tests per outcome, in pytest's order, without the zeros."""
-        found = Counter(case.outcome for case in self.cases)
+    def counts(self, app: str | None = None) -> dict[str, int]:
+        """Return the number of tests (of one app) per outcome, in pytest's order, without zeros."""
+        found = Counter(case.outcome for case in self.cases if app in (None, case.app))
         return {outcome: found[outcome] for outcome in ORDER if found[outcome]}
+
+    def failures(self, app: str | None = None) -> list[Case]:
+        """Return the tests (of one app) that failed or broke."""
+        failed = ("failed", "error")
+        return [case for case in self.cases if case.outcome in failed and app in (None, case.app)]
+
+    def passed(self, app: str) -> bool:
+        """Tell whether this app's own tests all passed (whatever the other app's did).
+
+        Exit code 1 only says that some test failed, maybe on the other app; any other code
+        but 0 is a run that did not finish (a collection error, an interrupted run).
+        """
+        ran = self.counts(app).get("passed", 0) > 0
+        return self.exit_code in (0, 1) and ran and not self.failures(app)
+
+    def caught(self, app: str) -> bool:
+        """Tell whether the run failed on this app for failing tests (not for a crash)."""
+        return self.exit_code == 1 and bool(self.failures(app))
 
     def summary(self) -> str:
         """Say what pytest's closing line says: e.g. "2 failed, 424 passed in 397.89s"."""
@@ -60,15 +95,20 @@ def read_junit(path: Path) -> tuple[list[Case], float | None]:
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     cases = []
     for case in root.iter("testcase"):
-        if case.find("failure") is not None:
-            outcome = "failed"
-        elif case.find("error") is not None:
-            outcome = "error"
+        message = details = ""
+        if (problem := case.find("failure")) is None:
+            problem = case.find("error")
+        if problem is not None:
+            outcome = "failed" if problem.tag == "failure" else "error"
+            details = problem.text or ""
+            message = problem.get("message") or details
         elif (skipped := case.find("skipped")) is not None:
             outcome = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
         else:
             outcome = "passed"
-        cases.append(Case(case.get("classname", ""), case.get("name", ""), outcome))
+        cases.append(
+            Case(case.get("classname", ""), case.get("name", ""), outcome, message, details)
+        )
     times = [float(suite.get("time")) for suite in suites if suite.get("time")]
     return cases, (round(sum(times), 2) if times else None)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from toolkit.apps import App
 from toolkit.paths import PYTHON
 
 
@@ -52,8 +53,8 @@ def stop_process(
 class Server:
     """The app under gunicorn on a free local port, as in production; stopped by `stop()`."""
 
-    def __init__(self, adapter, env: dict[str, str], log: Path, workers: int = 2):
-        self.adapter = adapter
+    def __init__(self, app: App, env: dict[str, str], log: Path, workers: int = 2):
+        self.app = app
         self.env = env
         self.log_path = log
         self.workers = workers
@@ -64,14 +65,14 @@ class Server:
     def command(self) -> list[str]:
         return [
             PYTHON, "-m", "gunicorn", "--workers", str(self.workers),
-            "--bind", f"127.0.0.1:{self.port}", self.adapter.gunicorn_target,
+            "--bind", f"127.0.0.1:{self.port}", self.app.gunicorn_target,
         ]  # fmt: skip
 
     def start(self) -> subprocess.Popen:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 self.command(),
-                cwd=self.adapter.app_dir,
+                cwd=self.app.app_dir,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -115,9 +116,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(adapter, env: dict[str, str], log: Path, **wait):
+def serving(app: App, env: dict[str, str], log: Path, **wait):
     """Run the app under gunicorn for the duration of a `with` block; yield the Server."""
-    server = Server(adapter, env, log)
+    server = Server(app, env, log)
     server.start()
     try:
         server.wait_ready(**wait)

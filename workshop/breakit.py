@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +16,10 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
+from toolkit.paths import APP_FOLDERS, ROOT
 from workshop import manifest
-from workshop.manifest import APP_FOLDERS, ROOT, Drill
-from workshop.runs import Failure, Outcome, console, run_pytest, write_json
+from workshop.manifest import Drill
+from workshop.runs import Failure, Outcome, console, run_suite, write_json
 from workshop.trees import apply_patch, apps_from, copy_tree, last_commit
 
 SPEC = ROOT / "shared_spec" / "SPEC.md"
@@ -67,7 +67,7 @@ def attempt(drill: Drill | None, app: str, source: Path = ROOT) -> Attempt:
         tree = Path(folder) / "repo"
         found.error = prepare(drill, app, tree, source)
         if found.error is None:
-            found.outcome = run_pytest(tree, ["tests", f"--app={app}", "-m", "not background"])
+            found.outcome = run_suite(tree, ["tests", f"--app={app}", "-m", "not background"])
     return found
 
 
@@ -98,7 +98,11 @@ def caught_text(found: Attempt) -> str:
         return f"[red]error: {escape(found.error.splitlines()[0])}"
     outcome = found.outcome
     if not found.caught:
-        return "[bold red]SURVIVED" if outcome.code == 0 else f"[red]crash (exit {outcome.code})"
+        return (
+            "[bold red]SURVIVED"
+            if outcome.exit_code == 0
+            else f"[red]crash (exit {outcome.exit_code})"
+        )
     rules = outcome.failed_rules.get(found.app, [])
     # The rules the drill was written to break first, in bold: are their own tests the catchers?
     shown = [f"[bold]{rule}[/]" for rule in found.drill.rules if rule in rules]
@@ -137,17 +141,17 @@ def explain(drills: list[Drill], attempts: list[Attempt], apps: list[str]) -> No
 def unbroken_report(controls: list[Attempt]) -> bool:
     """Print each unbroken app's run; return whether they all passed."""
     for found in controls:
-        counts = found.outcome.counts.get(found.app, Counter()) if found.outcome else Counter()
-        ok = found.outcome is not None and found.outcome.code == 0
+        passed = found.outcome.counts(found.app).get("passed", 0) if found.outcome else 0
+        ok = found.outcome is not None and found.outcome.exit_code == 0
         console.print(
-            f"unbroken {found.app}: {counts['passed']} passed, {counts['failed']} failed"
+            f"unbroken {found.app}: {passed} passed, {len(found.failures)} failed"
             + ("" if ok else f" [red](must pass) {escape(found.error or '')}")
         )
         for failure in [] if ok else found.failures[:10]:
             console.print(f"  {escape(failure.name)}: {escape(failure.message)}")
         if found.outcome and not ok and not found.failures:  # the run itself broke down
             console.print(escape(found.outcome.output[-3000:]))
-    return all(found.outcome and found.outcome.code == 0 for found in controls)
+    return all(found.outcome and found.outcome.exit_code == 0 for found in controls)
 
 
 def drill_record(found: Attempt) -> dict:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from rich.table import Table
 
+from toolkit.paths import APP_FOLDERS, ROOT
 from workshop import manifest
-from workshop.manifest import APP_FOLDERS, ROOT, Exercise
-from workshop.runs import Outcome, checkpoint_args, console, run_pytest
+from workshop.manifest import Exercise
+from workshop.runs import Outcome, checkpoint_args, console, run_suite
 from workshop.trees import apply_patch, apps_from, copy_tree, last_commit
 
 
@@ -22,12 +22,12 @@ def mutant_caught(tree: Path, exercise: Exercise, app: str) -> tuple[bool, str]:
         error = apply_patch(copy, exercise.mutant, APP_FOLDERS[app])
         if error:
             return False, f"the mutant does not apply ({error.splitlines()[0]})"
-        outcome = run_pytest(copy, checkpoint_args([exercise.number], [app]))
+        outcome = run_suite(copy, checkpoint_args([exercise.number], [app]))
     if outcome.caught(app):
         return True, f"caught: {len(outcome.failed_tests.get(app, []))} test(s) failed"
-    if outcome.code == 0:
+    if outcome.exit_code == 0:
         return False, "NOT caught: your tests pass on the broken app too"
-    return False, f"the run crashed (pytest exit {outcome.code})"
+    return False, f"the run crashed (pytest exit {outcome.exit_code})"
 
 
 def reference_tree(exercise: Exercise, target: Path) -> tuple[Path | None, str | None]:
@@ -65,7 +65,7 @@ def mutant_check(exercise: Exercise, apps: list[str]) -> bool:
         if error:
             console.print(f"[red]  {error}")
             return False
-        reference = run_pytest(tree, checkpoint_args([exercise.number], apps))
+        reference = run_suite(tree, checkpoint_args([exercise.number], apps))
         ok = True
         for app in apps:
             if not reference.passed(app):
@@ -83,8 +83,8 @@ def checkpoint_rows(outcome: Outcome, apps: list[str]) -> list[tuple[str, int, i
     """Return, per app, its passed and failed tests and whether it passes, judged on its own."""
     rows = []
     for app in apps:
-        counts = outcome.counts.get(app, Counter())
-        rows.append((app, counts["passed"], counts["failed"], outcome.passed(app)))
+        passed = outcome.counts(app).get("passed", 0)
+        rows.append((app, passed, len(outcome.failures(app)), outcome.passed(app)))
     return rows
 
 
@@ -105,8 +105,8 @@ def check(number: int, apps: list[str]) -> int:
     exercise = manifest.exercise(number)
     console.rule(f"[bold]Exercise {number}: {exercise.title}")
     url_mode = bool(os.environ.get("BASE_URL"))
-    outcome = run_pytest(ROOT, checkpoint_args([number], [] if url_mode else apps), show=True)
-    if outcome.code == 5:
+    outcome = run_suite(ROOT, checkpoint_args([number], [] if url_mode else apps), show=True)
+    if outcome.exit_code == 5:
         no_checkpoint(exercise)
         return 1
     checked = ["url"] if url_mode else apps
@@ -115,9 +115,9 @@ def check(number: int, apps: list[str]) -> int:
     for app, passed, failed, done in rows:
         table.add_row(app, str(passed), str(failed), "[green]passes" if done else "[red]not yet")
     console.print(table)
-    ok = outcome.code == 0 and all(done for *_, done in rows)
-    if outcome.code not in (0, 1):
-        console.print(f"[red]The run did not finish (pytest exit {outcome.code}): see above.")
+    ok = outcome.exit_code == 0 and all(done for *_, done in rows)
+    if outcome.exit_code not in (0, 1):
+        console.print(f"[red]The run did not finish (pytest exit {outcome.exit_code}): see above.")
     if ok and exercise.mutant:
         if url_mode:
             console.print("The mutant check needs the apps in this checkout: run without BASE_URL.")

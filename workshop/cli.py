@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 
+from toolkit.paths import APPS
 from workshop import manifest
 from workshop.breakit import break_it
 from workshop.checkpoints import check
-from workshop.manifest import APPS
 from workshop.solutions import solutions
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from unidiff import PatchSet
 
-from toolkit.paths import APP_FOLDERS, APPS, ROOT  # noqa: F401 (workshop.cli's, from here)
+from toolkit.paths import APP_FOLDERS, ROOT
 
 GUIDE = ROOT / "docs" / "workshop"
 MANIFEST = GUIDE / "workshop.toml"

@@ -1,4 +1,4 @@
-"""Running the shared suite in a tree, and reading its reports: JUnit XML, per-rule results."""
+"""Running the shared suite in a tree (toolkit.pytest_run), with its per-rule report."""
 
 from __future__ import annotations
 
@@ -6,21 +6,16 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 from rich.console import Console
 
-from workshop.manifest import APPS, ROOT
+from toolkit.paths import BUILD
+from toolkit.pytest_run import Case, PytestRun, run_pytest
 
-BUILD = ROOT / "build"
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 # What a run of ours must not inherit: it always runs in-process against a copy.
 RUN_ONLY = ("BASE_URL", "APP", "APPS", "LIVE")
 # The longest "what went wrong" line shown for a failing test: one line of the console, indented.
@@ -45,37 +40,11 @@ class Failure:
 
 
 @dataclass
-class Outcome:
-    """One pytest run: its exit code, its tests per app and the rules that failed."""
+class Outcome(PytestRun):
+    """A run of the suite in a tree: pytest's, with its failing tests per app and failed rules."""
 
-    code: int
-    seconds: float
-    counts: dict[str, Counter] = field(default_factory=dict)
     failed_tests: dict[str, list[Failure]] = field(default_factory=dict)
     failed_rules: dict[str, list[str]] = field(default_factory=dict)
-    output: str = ""
-
-    def passed(self, app: str) -> bool:
-        """Tell whether this app's own tests all passed (whatever the other app's did).
-
-        Exit code 1 only says that some test failed, maybe on the other app; any other code
-        but 0 is a run that did not finish (a collection error, an interrupted run).
-        """
-        counts = self.counts.get(app, Counter())
-        return self.code in (0, 1) and counts["passed"] > 0 and not counts["failed"]
-
-    def caught(self, app: str) -> bool:
-        """Tell whether the run failed on this app for failing tests (not for a crash)."""
-        return self.code == 1 and self.counts.get(app, Counter())["failed"] > 0
-
-
-def app_of(test_name: str) -> str:
-    """Return the app a test ran against, from its parameters (`test_x[django-HELLO]`)."""
-    params = test_name.partition("[")[2].rstrip("]")
-    for token in re.split(r"[-\[\]]", params):
-        if token in (*APPS, "url"):
-            return token
-    return "-"
 
 
 def junit_name(nodeid: str) -> str:
@@ -106,29 +75,9 @@ def user_sees(text: str | None) -> str:
     return ""
 
 
-def read_junit(path: Path) -> tuple[dict[str, Counter], dict[str, list[Failure]]]:
-    """Return, per app, the count of each outcome and the failing tests with their message."""
-    counts: dict[str, Counter] = {}
-    failed: dict[str, list[Failure]] = {}
-    if not path.is_file():
-        return counts, failed
-    for case in ElementTree.parse(path).iter("testcase"):
-        app = app_of(case.get("name", ""))
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if problem is not None:
-            state = "failed"
-            message = problem.get("message") or problem.text
-            test = f"{case.get('classname')}::{case.get('name')}"
-            failure = Failure(test, first_line(message), user_sees=user_sees(problem.text))
-            failed.setdefault(app, []).append(failure)
-        elif case.find("skipped") is not None:
-            state = "skipped"
-        else:
-            state = "passed"
-        counts.setdefault(app, Counter())[state] += 1
-    return counts, failed
+def failure(case: Case) -> Failure:
+    """Return a failing test as the workshop shows it: what went wrong, in one line."""
+    return Failure(case.nodeid, first_line(case.message), user_sees=user_sees(case.details))
 
 
 def read_rule_results(
@@ -136,9 +85,9 @@ def read_rule_results(
 ) -> tuple[dict[str, list[str]], dict[str, tuple[str, list[str]]]]:
     """Return the run's per-rule report: the failed rules per app, and each test's rules.
 
-    Each test is keyed by its JUnit name, as read_junit() names it, with its node id and its
-    rules. A report older than `since` (a time stamp) is an earlier run's: a run of no rule's
-    tests writes none.
+    Each test is keyed by its JUnit name, as toolkit's read_junit() names it, with its node id
+    and its rules. A report older than `since` (a time stamp) is an earlier run's: a run of no
+    rule's tests writes none.
     """
     results = tree / "build" / "spec-results.json"
     if not results.is_file() or results.stat().st_mtime < since:
@@ -155,37 +104,28 @@ def read_rule_results(
     return failed, tests
 
 
-def run_pytest(tree: Path, args: list[str], *, show: bool = False) -> Outcome:
+def run_suite(tree: Path, args: list[str], *, show: bool = False) -> Outcome:
     """Run the shared suite in a tree; `show` streams its output (else it is kept)."""
-    run_id = uuid.uuid4().hex[:8]
-    junit = tree / "build" / f"workshop-{run_id}.xml"
-    basetemp = tree / "build" / f"tmp-{run_id}"
+    basetemp = tree / "build" / f"tmp-{uuid.uuid4().hex[:8]}"
     basetemp.parent.mkdir(exist_ok=True)
-    command = [*PYTEST, f"--junitxml={junit}", f"--basetemp={basetemp}", *args]
-    if show:
-        command.append("--tb=short")
     env = dict(os.environ)
     if not show:
         env = {key: value for key, value in env.items() if key not in RUN_ONLY}
-    started, stamp = time.perf_counter(), time.time()
-    done = subprocess.run(
-        command, cwd=tree, env=env, text=True, capture_output=not show, check=False
+    stamp = time.time()
+    run = run_pytest(
+        [f"--basetemp={basetemp}", *args, *(["--tb=short"] if show else [])],
+        tree,
+        env=env,
+        show=show,
     )
-    counts, failed = read_junit(junit)
-    junit.unlink(missing_ok=True)
     shutil.rmtree(basetemp, ignore_errors=True)
     failed_rules, tests = read_rule_results(tree, since=stamp)
-    for failures in failed.values():
-        for failure in failures:
-            failure.nodeid, failure.rules = tests.get(failure.test, ("", []))
-    return Outcome(
-        code=done.returncode,
-        seconds=time.perf_counter() - started,
-        counts=counts,
-        failed_tests=failed,
-        failed_rules=failed_rules,
-        output="" if show else done.stdout + done.stderr,
-    )
+    failed: dict[str, list[Failure]] = {}
+    for case in run.failures():
+        found = failure(case)
+        found.nodeid, found.rules = tests.get(found.test, ("", []))
+        failed.setdefault(case.app, []).append(found)
+    return Outcome(**vars(run), failed_tests=failed, failed_rules=failed_rules)
 
 
 def checkpoint_args(numbers: list[int], apps: list[str]) -> list[str]:

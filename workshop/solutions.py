@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from rich.table import Table
 
+from toolkit.commands import run
+from toolkit.paths import PYTHON, ROOT
 from workshop import manifest
 from workshop.checkpoints import mutant_caught
-from workshop.manifest import ROOT, Exercise
-from workshop.runs import Outcome, checkpoint_args, console, run_pytest, write_json
+from workshop.manifest import Exercise
+from workshop.runs import Outcome, checkpoint_args, console, run_suite, write_json
 from workshop.trees import apply_patch, copy_tree
 
 
 def lint(tree: Path) -> str | None:
     """Run the repository's ruff checks in a tree; None when clean, else the complaint."""
     for args in (["check", "--quiet", "."], ["format", "--check", "--quiet", "."]):
-        done = subprocess.run(
-            [sys.executable, "-m", "ruff", *args], cwd=tree, capture_output=True, text=True
-        )
+        done = run([PYTHON, "-m", "ruff", *args], tree, check=False)
         if done.returncode != 0:
             return (done.stdout + done.stderr).strip()
     return None
@@ -31,18 +28,18 @@ def lint(tree: Path) -> str | None:
 def try_solution(tree: Path, exercise: Exercise, apps: list[str]) -> dict:
     """Run a checkpoint before and after its solution in the tree (left solved); the record."""
     console.print(f"exercise {exercise.number}: {exercise.title}")
-    before = run_pytest(tree, checkpoint_args([exercise.number], apps))
+    before = run_suite(tree, checkpoint_args([exercise.number], apps))
     error = apply_patch(tree, exercise.solution)
-    after = run_pytest(tree, checkpoint_args([exercise.number], apps)) if not error else None
+    after = run_suite(tree, checkpoint_args([exercise.number], apps)) if not error else None
     mutants = {}
-    if exercise.mutant and after and after.code == 0:
+    if exercise.mutant and after and after.exit_code == 0:
         mutants = {app: mutant_caught(tree, exercise, app) for app in apps}
     entry = {
         "exercise": exercise.number,
-        "failed_before": before.code != 0,
+        "failed_before": before.exit_code != 0,
         "applies": error is None,
         "after": {app: bool(after and after.passed(app)) for app in apps},
-        "tests": {app: after.counts.get(app, Counter())["passed"] for app in apps} if after else {},
+        "tests": {app: after.counts(app).get("passed", 0) for app in apps} if after else {},
         "mutant_caught": {app: caught for app, (caught, _) in mutants.items()},
         "seconds": round(before.seconds + (after.seconds if after else 0), 1),
     }
@@ -79,7 +76,7 @@ def solution_row(exercise: Exercise, entry: dict, apps: list[str]) -> list[str]:
 def whole_suite(tree: Path, exercises: list[Exercise], apps: list[str]) -> Outcome:
     """Run the whole shared suite on the solved tree, every checkpoint started."""
     console.print("the whole shared suite on the solved apps (servers left out)")
-    return run_pytest(
+    return run_suite(
         tree,
         ["tests", "-m", "not background",
          *(f"--exercise={exercise.number}" for exercise in exercises),
@@ -102,21 +99,21 @@ def solutions(apps: list[str]) -> int:
     for exercise, entry in zip(exercises, record, strict=True):
         table.add_row(*solution_row(exercise, entry, apps))
     console.print(table)
-    suite_counts = {app: suite.counts.get(app, Counter())["passed"] for app in apps}
+    suite_counts = {app: suite.counts(app).get("passed", 0) for app in apps}
     console.print(
-        f"Whole suite with every solution in: {'passed' if suite.code == 0 else 'FAILED'} "
+        f"Whole suite with every solution in: {'passed' if suite.exit_code == 0 else 'FAILED'} "
         + ", ".join(f"{app} {n} tests" for app, n in suite_counts.items())
         + f"; ruff: {'clean' if style is None else 'NOT clean'}"
     )
-    if suite.code != 0:
+    if suite.exit_code != 0:
         console.print(suite.output[-6000:])
     if style:
         console.print(style)
     good = [entry.pop("good") for entry in record]  # the record keeps its former fields
-    ok = all(good) and suite.code == 0 and style is None
+    ok = all(good) and suite.exit_code == 0 and style is None
     write_json(
         "workshop-solutions.json",
-        {"exercises": record, "suite": {"passed": suite.code == 0, "tests": suite_counts},
+        {"exercises": record, "suite": {"passed": suite.exit_code == 0, "tests": suite_counts},
          "ruff_clean": style is None, "ok": ok},
     )  # fmt: skip
     return 0 if ok else 1

@@ -8,18 +8,15 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from workshop.manifest import APP_FOLDERS, ROOT
+from toolkit.commands import git_files, run
+from toolkit.paths import APP_FOLDERS, ROOT
 
 
 def copy_tree(source: Path, target: Path) -> Path:
     """Copy a checkout's files (tracked and new, not ignored ones such as .venv) to target."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=source,
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:  # not a git checkout: copy all but the usual build output
+    try:
+        listed = git_files(source)
+    except subprocess.CalledProcessError:  # not a git checkout: copy all but the build output
         shutil.copytree(
             source,
             target,
@@ -28,7 +25,7 @@ def copy_tree(source: Path, target: Path) -> Path:
             ),
         )
         return target
-    for name in filter(None, listed.stdout.decode().split("\0")):
+    for name in listed:
         path = source / name
         if path.is_file():  # a tracked file deleted in the checkout is left out
             (target / name).parent.mkdir(parents=True, exist_ok=True)
@@ -38,10 +35,8 @@ def copy_tree(source: Path, target: Path) -> Path:
 
 def last_commit(paths: list[str] | None = None, source: Path = ROOT) -> str | None:
     """Return the last commit that changed these paths, or HEAD; None without git history."""
-    found = subprocess.run(
-        ["git", "log", "-1", "--format=%H", *(["--", *paths] if paths else [])],
-        cwd=source, capture_output=True, text=True, check=False,
-    ).stdout.strip()  # fmt: skip
+    only = ["--", *paths] if paths else []
+    found = run(["git", "log", "-1", "--format=%H", *only], source, check=False).stdout.strip()
     return found or None
 
 
@@ -51,9 +46,9 @@ def apps_from(tree: Path, commit: str, source: Path = ROOT) -> str | None:
     Whatever else the copy holds (the shared tests, the spec, the workshop's material) stays as
     it is; the apps' own new files (a learner's migration, a template) go with the rest.
     """
-    archive = subprocess.run(
+    archive = run(
         ["git", "archive", "--format=tar", commit, *APP_FOLDERS.values()],
-        cwd=source, capture_output=True, check=False,
+        source, check=False, text=False,
     )  # fmt: skip
     if archive.returncode != 0:
         return archive.stderr.decode().strip() or f"git archive {commit} failed"
@@ -69,7 +64,5 @@ def apply_patch(tree: Path, patch: Path, include: str | None = None) -> str | No
     command = ["git", "apply", "--whitespace=nowarn"]
     if include:
         command.append(f"--include={include}/*")
-    done = subprocess.run(
-        [*command, str(patch)], cwd=tree, capture_output=True, text=True, check=False
-    )
+    done = run([*command, str(patch)], tree, check=False)
     return None if done.returncode == 0 else (done.stderr.strip() or "git apply failed")

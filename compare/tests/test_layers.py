@@ -13,15 +13,6 @@ from toolkit.paths import ROOT
 
 TOOLS = ("compare", "bench", "e2e", "workshop")
 SHARED = "toolkit"
-# Imports of the suite that remain, each with why; nothing else of the tools may import `tests`.
-SUITE_IMPORTS_ALLOWED = {
-    # The probe builds each app in-process the way the suite does, through the suite's adapters.
-    ("compare/probe.py", "tests.adapters.django"),
-    ("compare/probe.py", "tests.adapters.flask"),
-    # The browser journey runs on the suite's adapters and sign-in, as the suite's own tests do.
-    ("e2e/conftest.py", "tests.adapters.base"),
-    ("e2e/conftest.py", "tests.conftest"),
-}
 
 
 def sources() -> list[Path]:
@@ -81,22 +72,29 @@ def cycle(edges: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def suite_imports(paths: list[Path]) -> list[str]:
+    """Return each import of the suite (`tests`) the files make, as "file imports module"."""
+    return [
+        f"{path.relative_to(ROOT).as_posix()} imports {module}"
+        for path in paths
+        for module in sorted(imports(path))
+        if module.split(".")[0] == "tests"
+    ]
+
+
 def test_the_tools_and_the_package_do_not_import_the_suite():
-    wrong = []
-    for path in sources():
-        where = path.relative_to(ROOT).as_posix()
-        for module in sorted(imports(path)):
-            parts = module.split(".")
-            prefixes = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
-            if parts[0] == "tests" and not {(where, p) for p in prefixes} & SUITE_IMPORTS_ALLOWED:
-                wrong.append(f"{where} imports {module}")
-    assert wrong == []
+    # What the tools and the suite both need of the apps is in toolkit/apps.py.
+    assert suite_imports(sources()) == []
 
 
-def test_the_allowed_suite_imports_are_still_there():
-    """An allowance whose import has gone is removed with it, so the list only ever shrinks."""
-    stale = [pair for pair in SUITE_IMPORTS_ALLOWED if pair[1] not in imports(ROOT / pair[0])]
-    assert stale == []
+def test_an_import_of_the_suite_inside_a_function_is_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    tool = tmp_path / "tool.py"
+    tool.write_text("import os\n\n\ndef staff():\n    from tests.adapters import load_adapter\n")
+    assert suite_imports([tool]) == [
+        "tool.py imports tests.adapters",
+        "tool.py imports tests.adapters.load_adapter",
+    ]
 
 
 def test_the_package_imports_none_of_the_tools():

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.paths import APPS, ROOT
+from toolkit.pytest_run import Case
 from workshop import breakit, manifest, trees
-from workshop.manifest import APPS, ROOT
 from workshop.runs import Failure, Outcome
 
 EXERCISES, DRILLS = manifest.load()
@@ -72,8 +73,10 @@ def test_rule_text_reads_a_rule_of_the_spec_on_one_line():
 
 def drill_on(app: str, *failures: Failure) -> breakit.Attempt:
     drill = next(drill for drill in DRILLS if drill.slug == "unescaped-text")
+    cases = [Case("tests.t", f"test_{n}[{app}]", "passed") for n in range(9)]
+    cases += [Case("tests.t", f"test_f{n}[{app}]", "failed") for n in range(len(failures))]
     outcome = Outcome(
-        code=1, seconds=1.0, counts={app: {"failed": len(failures), "passed": 9}},
+        exit_code=1, seconds=1.0, cases=cases,
         failed_tests={app: list(failures)}, failed_rules={app: ["READ-4", "SEC-7"]},
     )  # fmt: skip
     return breakit.Attempt(drill, app, outcome=outcome)
@@ -110,6 +113,6 @@ def test_a_caught_drill_names_its_first_test_its_rule_and_what_went_wrong(capsys
 
 def test_a_survivor_says_so(capsys):
     found = drill_on("django")
-    found.outcome.code = 0
+    found.outcome.exit_code = 0
     breakit.explain([found.drill], [found], ["django"])
     assert "django: SURVIVED" in capsys.readouterr().out

@@ -9,8 +9,9 @@ import subprocess
 import pytest
 from unidiff import PatchSet
 
+from toolkit.paths import ROOT
 from workshop import manifest
-from workshop.manifest import GUIDE, ROOT
+from workshop.manifest import GUIDE
 
 EXERCISES, _ = manifest.load()
 

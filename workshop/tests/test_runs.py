@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections import Counter
 
+from toolkit import pytest_run
 from workshop import checkpoints, runs
 
 JUNIT = """\
@@ -22,37 +22,38 @@ Traceback (most recent call last): long text</failure>
 """
 
 
+def read(tmp_path, text: str = JUNIT, exit_code: int = 1) -> pytest_run.PytestRun:
+    junit = tmp_path / "junit.xml"
+    junit.write_text(text)
+    cases, _ = pytest_run.read_junit(junit)
+    return pytest_run.PytestRun(exit_code=exit_code, seconds=1.0, cases=cases)
+
+
 def test_app_of_reads_the_app_among_the_parameters():
-    assert runs.app_of("test_x[django]") == "django"
-    assert runs.app_of("test_x[flask-R2-d2]") == "flask"
-    assert runs.app_of("test_x[HELLO WORLD-django]") == "django"
-    assert runs.app_of("test_x") == "-"
+    assert pytest_run.app_of("test_x[django]") == "django"
+    assert pytest_run.app_of("test_x[flask-R2-d2]") == "flask"
+    assert pytest_run.app_of("test_x[HELLO WORLD-django]") == "django"
+    assert pytest_run.app_of("test_x") == "-"
 
 
 def test_read_junit_counts_each_apps_outcomes(tmp_path):
-    junit = tmp_path / "junit.xml"
-    junit.write_text(JUNIT)
-    counts, failed = runs.read_junit(junit)
-    assert counts["django"] == {"passed": 1}
-    assert counts["flask"] == {"failed": 2, "skipped": 1}
-    assert [failure.test for failure in failed["flask"]] == [
+    run = read(tmp_path)
+    assert run.counts("django") == {"passed": 1}
+    assert run.counts("flask") == {"failed": 1, "skipped": 1, "error": 1}
+    assert [case.nodeid for case in run.failures("flask")] == [
         "tests.t::test_a[flask]",
         "tests.t::test_b[flask]",
     ]
 
 
 def test_read_junit_keeps_the_first_line_of_each_failure_not_the_traceback(tmp_path):
-    junit = tmp_path / "junit.xml"
-    junit.write_text(JUNIT)
-    _, failed = runs.read_junit(junit)
-    assert [failure.message for failure in failed["flask"]] == ["the post was saved", "y"]
+    failed = [runs.failure(case) for case in read(tmp_path).failures("flask")]
+    assert [failure.message for failure in failed] == ["the post was saved", "y"]
 
 
 def test_read_junit_keeps_what_the_test_says_a_user_would_see(tmp_path):
-    junit = tmp_path / "junit.xml"
-    junit.write_text(JUNIT)
-    _, failed = runs.read_junit(junit)
-    assert [failure.user_sees for failure in failed["flask"]] == [
+    failed = [runs.failure(case) for case in read(tmp_path).failures("flask")]
+    assert [failure.user_sees for failure in failed] == [
         "The form again, with an error on the title.",
         "",
     ]
@@ -100,29 +101,26 @@ def test_each_failing_test_gets_its_rules_from_the_per_rule_report(tmp_path):
 
 def test_each_app_is_judged_on_its_own_tests(tmp_path):
     """A run that fails on Flask only (exit code 1) leaves Django passing."""
-    junit = tmp_path / "junit.xml"
-    junit.write_text(
-        textwrap.dedent(
-            """\
-            <testsuites><testsuite>
-              <testcase classname="tests.workshop.t" name="test_a[django]"/>
-              <testcase classname="tests.workshop.t" name="test_b[django]"/>
-              <testcase classname="tests.workshop.t" name="test_a[flask]"/>
-              <testcase classname="tests.workshop.t" name="test_b[flask]">
-                <failure message="no"/></testcase>
-            </testsuite></testsuites>
-            """
-        )
+    junit = textwrap.dedent(
+        """\
+        <testsuites><testsuite>
+          <testcase classname="tests.workshop.t" name="test_a[django]"/>
+          <testcase classname="tests.workshop.t" name="test_b[django]"/>
+          <testcase classname="tests.workshop.t" name="test_a[flask]"/>
+          <testcase classname="tests.workshop.t" name="test_b[flask]">
+            <failure message="no"/></testcase>
+        </testsuite></testsuites>
+        """
     )
-    counts, failed = runs.read_junit(junit)
-    outcome = runs.Outcome(code=1, seconds=1.0, counts=counts, failed_tests=failed)
+    outcome = read(tmp_path, junit)
     assert checkpoints.checkpoint_rows(outcome, ["django", "flask"]) == [
         ("django", 2, 0, True),
         ("flask", 1, 1, False),
     ]
 
 
-def test_a_run_that_did_not_finish_passes_no_app():
-    outcome = runs.Outcome(code=2, seconds=1.0, counts={"django": Counter(passed=3)})
-    assert not outcome.passed("django")
-    assert not runs.Outcome(code=0, seconds=1.0).passed("django")  # no test ran
+def test_a_run_that_did_not_finish_passes_no_app(tmp_path):
+    passed = '<testcase classname="tests.t" name="test_a[django]"/>'
+    assert read(tmp_path, f"<testsuite>{passed}</testsuite>", exit_code=0).passed("django")
+    assert not read(tmp_path, f"<testsuite>{passed}</testsuite>", exit_code=2).passed("django")
+    assert not read(tmp_path, "<testsuite/>", exit_code=0).passed("django")  # no test ran

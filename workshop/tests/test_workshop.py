@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from unidiff import PatchSet
 
-from workshop import manifest, runs
-from workshop.manifest import APPS, GUIDE, ROOT
+from toolkit import pytest_run
+from toolkit.paths import APPS, ROOT
+from workshop import manifest
+from workshop.manifest import GUIDE
 
 EXERCISES, DRILLS = manifest.load()
 CHECKPOINTS = ROOT / "tests" / "workshop"
@@ -107,4 +109,4 @@ def test_checkpoints_are_left_out_until_their_exercise_is_started():
     third = collected("--exercise=3")
     assert third
     assert all("test_ex03_" in nodeid for nodeid in third)
-    assert {runs.app_of(nodeid) for nodeid in third} == set(APPS)
+    assert {pytest_run.app_of(nodeid) for nodeid in third} == set(APPS)
