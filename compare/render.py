@@ -25,14 +25,7 @@ from toolkit.paths import APP_DIRS, APPS, BUILD
 # The class of a verdict or an outcome in the page, and its style in the terminal.
 TONE = {"supported": "good", "passed": "good", "contradicted": "bad", "failed": "bad"}
 TONE |= {"mixed": "warn", "not measurable here": "dim", "not run": "dim", "run make bench": "info"}
-RICH = {
-    "good": "bold green",
-    "bad": "bold red",
-    "warn": "bold yellow",
-    "dim": "dim",
-    "info": "cyan",
-}
-STYLE = {value: RICH[tone] for value, tone in TONE.items()}
+RICH = {"good": "bold green", "bad": "bold red", "warn": "yellow", "dim": "dim", "info": "cyan"}
 
 
 class CodeStyle(VisualStudioStyle):
@@ -64,17 +57,15 @@ def plain(value) -> str:
 def print_table(table: Table, console: Console) -> None:
     """Print a table; its `brief` column, if it has one, cut to one line a row to fit."""
     brief = table.brief is not None
-    rich = RichTable(title=table.title, box=box.SIMPLE_HEAD, title_justify="left", expand=brief)
-    for i, column in enumerate(table.columns):
+    out = RichTable(title=table.title, box=box.SIMPLE_HEAD, title_justify="left", expand=brief)
+    for i, name in enumerate(table.columns):
         cut = i == table.brief
         justify = "right" if i in table.numeric else "left"
         overflow = "ellipsis" if cut else "fold"
-        rich.add_column(
-            column, justify=justify, no_wrap=brief, ratio=cut or None, overflow=overflow
-        )
+        out.add_column(name, justify=justify, no_wrap=brief, ratio=cut or None, overflow=overflow)
     for row in table.rows:
-        rich.add_row(*[Text(plain(v), STYLE.get(plain(v), "")) for v in row])
-    console.print(rich)
+        out.add_row(*[Text(plain(v), RICH.get(TONE.get(plain(v)), "")) for v in row])
+    console.print(out)
 
 
 def terminal(report: Report, console: Console, full: bool = False) -> None:

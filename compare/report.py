@@ -14,7 +14,7 @@ from compare import bench as benchmod
 from compare import summary
 from compare.claims import VERDICTS
 from compare.loc import HAND_WRITTEN, KINDS
-from compare.summary import NAMES, mb, setup_time, versus
+from compare.summary import NAMES, bench_figure, change_cell, cookie_text, mb, setup_time, versus
 from toolkit.paths import APP_DIRS, APPS, BUILD, SHARED_SPEC
 
 SPEC = SHARED_SPEC / "SPEC.md"
@@ -86,9 +86,7 @@ def lines_section(m: dict, out: Path = BUILD) -> Section:
     }
     counts["hand-written total"] = [loc[a]["hand_written"] for a in APPS]
     counts["of which ordinary"] = [loc[a]["ordinary"] for a in APPS]
-    rows = [
-        [label, *[side[f] for side in sides for f in fields]] for label, sides in counts.items()
-    ]
+    rows = [[label, *[s[f] for s in sides for f in fields]] for label, sides in counts.items()]
     columns = ["kind"] + [f"{a} {f}" for a in "DF" for f in ("files", "code", "cmt", "blank")]
     title = "Lines by kind (pygount; comments include docstrings, lone brackets count as blank)"
     tables = [Table(title, columns, rows, set(range(1, 9)))]
@@ -140,9 +138,8 @@ def deps_section(m: dict, out: Path = BUILD) -> Section:
         ]
         columns = ["package", "version", "how", "size", "licence", "maintainer"]
         tables.append(Table(f"{NAMES[app]} packages", columns, rows, {3}))
-    notes = [
-        f"{NAMES[a]} itself requires: {', '.join(m[f'{a}_closure']['requires'])}." for a in APPS
-    ]
+    closure = {a: m[f"{a}_closure"]["requires"] for a in APPS}
+    notes = [f"{NAMES[a]} itself requires: {', '.join(closure[a])}." for a in APPS]
     notes += [f"{a}: not installed: {', '.join(d[a]['missing'])}" for a in APPS if d[a]["missing"]]
     packages = versus("packages", *[d[a]["total"] for a in APPS])
     size = versus("megabytes", *[d[a]["size"] / 1e6 for a in APPS], " MB")
@@ -177,9 +174,7 @@ def setup_section(m: dict, out: Path = BUILD) -> Section:
         if not side.get("ok"):
             notes.append(f"{NAMES[a]} setup failed: {side.get('error', '')[-300:]}")
     timed = [*step_rows(ran), ["first 200", *[setup_time(run, a) for a in APPS]]]
-    title = (
-        f"Run from scratch, {run.get('ran_at', '')}: seconds per step (the last: until /healthz)"
-    )
+    title = f"Run from scratch, {run.get('ran_at', '')}: seconds per step (the last to /healthz)"
     tables.append(Table(title, ["#", "Django", "Flask"], timed))
     times = ", ".join(f"{NAMES[a]} {setup_time(run, a)}" for a in APPS)
     sentence += f"; from scratch to the first 200: {times}."
@@ -217,15 +212,6 @@ def spec_section(m: dict, out: Path = BUILD) -> Section:
     return Section("spec", "Spec conformance (shared_spec/SPEC.md)", sentence + ".", [table], notes)
 
 
-def cookie_text(jar: dict, *names: str) -> str:
-    """Say how the first of these cookies the app sent is set, or that it sent none."""
-    cookie = next((jar[name] for name in names if name in jar), None)
-    if not cookie:
-        return "not sent"
-    flags = [f"SameSite={cookie['samesite']}", "HttpOnly" if cookie["httponly"] else "not HttpOnly"]
-    return f"{cookie['name']}: " + ", ".join(flags + (["Secure"] if cookie["secure"] else []))
-
-
 def defaults_section(m: dict, out: Path = BUILD) -> Section:
     probes = [m["defaults"][a] for a in APPS]
     jars = [p.get("cookies", {}) for p in probes]
@@ -256,9 +242,7 @@ def defaults_section(m: dict, out: Path = BUILD) -> Section:
     title = "Provenance: which package provides each feature (shared_spec/PROVENANCE.toml)"
     tables.append(Table(title, ["feature", "Django", "Flask"], features))
     notes = [
-        f"{a}: probe failed: {m['defaults'][a]['error'][-500:]}"
-        for a in APPS
-        if "error" in m["defaults"][a]
+        f"{a}: probe failed: {p['error'][-500:]}" for a, p in m["defaults"].items() if "error" in p
     ]
     differ = [row[0] for row in rows if row[1] != row[2]]
     named = ", ".join(differ[:3]) + (f" and {len(differ) - 3} more" if len(differ) > 3 else "")
@@ -284,13 +268,12 @@ def location_cells(concept: dict, app: str, out: Path) -> list[Cell] | str:
 
 def concepts_section(m: dict, out: Path = BUILD) -> Section:
     concepts = m["concepts"]
-    rows = [
-        [
-            Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}"),
-            *[value for a in APPS for value in (location_cells(c, a, out), c["sides"][a]["code"])],
-        ]
-        for c in concepts
-    ]
+    rows = []
+    for c in concepts:
+        sides = [[location_cells(c, a, out), c["sides"][a]["code"]] for a in APPS]
+        rows.append(
+            [Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}"), *sides[0], *sides[1]]
+        )
     title = "Where each concept lives (file:line of each symbol) and its code lines"
     tables = [Table(title, ["concept", "Django", "lines", "Flask", "lines"], rows, {2, 4})]
     lessons = [[c["name"], c["lesson"]] for c in concepts if c.get("lesson")]
@@ -332,14 +315,6 @@ def claims_section(m: dict, out: Path = BUILD) -> Section:
     return Section("claims", "Claims (CLAIMS.md) against the evidence", sentence, [table], notes)
 
 
-def change_cell(change: dict | None) -> str:
-    if not change:
-        return "-"
-    generated = f" ({change['in_migrations']} generated)" if change["in_migrations"] else ""
-    files = f"{change['files']} file{'s' * (change['files'] != 1)}"
-    return f"{files}, +{change['added']}{generated} -{change['removed']}"
-
-
 def workshop_section(m: dict, out: Path = BUILD) -> Section:
     found = m.get("workshop") or {"costs": [], "totals": {}}
     sides, totals = ("django", "flask", "tests"), found["totals"]
@@ -347,13 +322,8 @@ def workshop_section(m: dict, out: Path = BUILD) -> Section:
         [e["exercise"], e["title"], *[change_cell(e["sides"][s]) for s in sides]]
         for e in found["costs"]
     ]
-    rows.append(
-        [
-            "",
-            "all exercises (a file once per exercise)",
-            *[change_cell(totals.get(s)) for s in sides],
-        ]
-    )
+    total = ["", "all exercises (a file once per exercise)"]
+    rows.append([*total, *[change_cell(totals.get(s)) for s in sides]])
     title = "Files and lines changed by each exercise's solution"
     table = Table(title, ["#", "exercise", "Django", "Flask", "shared tests"], rows)
     notes = [
@@ -383,18 +353,15 @@ def bench_section(m: dict, out: Path = BUILD) -> Section:
         ("start-up", "startup_seconds", " s"),
     ):
         rows += (
-            [[label, *[summary.bench_figure(bench, a, key, unit) for a in APPS], ""]]
+            [[label, *[bench_figure(bench, a, key, unit) for a in APPS], ""]]
             if pages["django"]
             else []
         )
     title = "Requests per second: the median of the runs ± half their spread (max - min)"
     columns = ["page", "Django", "Flask", "Flask / Django (paired runs)"]
     tables = [Table(title, columns, rows, {1, 2})] if rows else []
-    notes = [
-        f"{k}: {summary.plain_data(bench[k])}"
-        for k in ("server", "load_generator", "settings")
-        if k in bench
-    ]
+    shown = ("server", "load_generator", "settings")
+    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in shown if k in bench]
     medians = [statistics.median(r) for r in ratios.values()]
     noisy = sum(min(r) <= 1 <= max(r) for r in ratios.values())
     sentence = "Not measured here: make bench writes build/bench.json."
@@ -417,15 +384,25 @@ def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
     return sections
 
 
+def headline(m: dict) -> Table:
+    """Return the headline figures side by side, each linking to the part that details it."""
+    loc, deps, spec, bench = m["loc"], m["deps"], m["spec"], m["bench"]
+    total, memory = len(spec["rules"]), "memory_per_worker_mb"
+    figures = {
+        ("hand-written code lines", "loc"): lambda a: f"{loc[a]['hand_written']['code']:,}",
+        ("dependencies", "deps"): lambda a: f"{deps[a]['total']} packages, {mb(deps[a]['size'])}",
+        ("setup commands", "setup"): lambda a: m["setup"][a]["commands"],
+        ("setup to first 200", "setup"): lambda a: setup_time(m["setup_run"], a),
+        ("spec rules passed", "spec"): lambda a: f"{spec['totals'][a]['passed']}/{total}",
+        ("requests per second", "bench"): lambda a: summary.mean_rps(bench, a),
+        ("memory per worker", "bench"): lambda a: bench_figure(bench, a, memory, " MB"),
+    }
+    rows = [[Cell(label, f"#{key}"), *map(f, APPS)] for (label, key), f in figures.items()]
+    return Table("The headline figures", ["figure", "Django", "Flask"], rows, {1, 2})
+
+
 def build(m: dict, title: str, outputs: list[str], out: Path = BUILD) -> Report:
     """Return the report's model: the summary first (headline figures, verdicts), then the parts."""
-    figures = [[Cell(label, f"#{key}"), *values] for label, key, values in summary.headline_rows(m)]
     claims = [[Cell(c["id"], f"#claim-{c['id']}"), c["claim"], c["verdict"]] for c in m["claims"]]
-    return Report(
-        title,
-        m["generated"],
-        Table("The headline figures", ["figure", "Django", "Flask"], figures, {1, 2}),
-        Table("Each claim and its verdict", ["id", "claim", "verdict"], claims, brief=1),
-        build_sections(m, out),
-        outputs,
-    )
+    claims = Table("Each claim and its verdict", ["id", "claim", "verdict"], claims, brief=1)
+    return Report(title, m["generated"], headline(m), claims, build_sections(m, out), outputs)

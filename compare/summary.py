@@ -104,31 +104,25 @@ def bench_figure(bench: dict | None, app: str, key: str, unit: str) -> str:
     return number(value, unit) if value is not None else RUN_BENCH
 
 
-def headline_rows(m: dict) -> list[tuple[str, str, list[str]]]:
-    """Return (figure, part, [Django's, Flask's]) for each headline figure."""
-    loc, deps, steps, spec, bench = m["loc"], m["deps"], m["setup"], m["spec"], m.get("bench")
-    total = len(spec["rules"])
-    return [
-        ("hand-written code lines", "loc", [number(loc[a]["hand_written"]["code"]) for a in APPS]),
-        (
-            "dependencies",
-            "deps",
-            [f"{deps[a]['total']} packages, {mb(deps[a]['size'])}" for a in APPS],
-        ),
-        ("setup commands", "setup", [steps[a]["commands"] for a in APPS]),
-        ("setup to first 200", "setup", [setup_time(m.get("setup_run"), a) for a in APPS]),
-        ("spec rules passed", "spec", [f"{spec['totals'][a]['passed']}/{total}" for a in APPS]),
-        ("requests per second", "bench", [mean_rps(bench, a) for a in APPS]),
-        (
-            "memory per worker",
-            "bench",
-            [bench_figure(bench, a, "memory_per_worker_mb", " MB") for a in APPS],
-        ),
-    ]
-
-
 def mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
+
+
+def cookie_text(jar: dict, *names: str) -> str:
+    """Say how the first of these cookies the app sent is set, or that it sent none."""
+    cookie = next((jar[name] for name in names if name in jar), None)
+    if not cookie:
+        return "not sent"
+    flags = [f"SameSite={cookie['samesite']}", "HttpOnly" if cookie["httponly"] else "not HttpOnly"]
+    return f"{cookie['name']}: " + ", ".join(flags + (["Secure"] if cookie["secure"] else []))
+
+
+def change_cell(change: dict | None) -> str:
+    if not change:
+        return "-"
+    generated = f" ({change['in_migrations']} generated)" if change["in_migrations"] else ""
+    files = f"{change['files']} file{'s' * (change['files'] != 1)}"
+    return f"{files}, +{change['added']}{generated} -{change['removed']}"
 
 
 def workshop_checks(found: dict) -> list[str]:
