@@ -271,9 +271,8 @@ def concepts_section(m: dict, out: Path = BUILD) -> Section:
     rows = []
     for c in concepts:
         sides = [[location_cells(c, a, out), c["sides"][a]["code"]] for a in APPS]
-        rows.append(
-            [Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}"), *sides[0], *sides[1]]
-        )
+        name = Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}")
+        rows.append([name, *sides[0], *sides[1]])
     title = "Where each concept lives (file:line of each symbol) and its code lines"
     tables = [Table(title, ["concept", "Django", "lines", "Flask", "lines"], rows, {2, 4})]
     lessons = [[c["name"], c["lesson"]] for c in concepts if c.get("lesson")]
@@ -294,15 +293,8 @@ def claims_section(m: dict, out: Path = BUILD) -> Section:
     for c in m["claims"]:
         rule = f"{c['why']} Rule: {c['rule']}.\nfigures: {summary.plain_data(c['figures'])}"
         rule += f"\ndecided by: {c['decided_by']}"
-        rows.append(
-            [
-                Cell(c["id"], id=f"claim-{c['id']}"),
-                c["claim"],
-                c["verdict"],
-                c["evidence"],
-                rule.strip(),
-            ]
-        )
+        claim = Cell(c["id"], id=f"claim-{c['id']}")
+        rows.append([claim, c["claim"], c["verdict"], c["evidence"], rule.strip()])
     title = "Each claim, its evidence, and the rule that gives its verdict"
     table = Table(title, ["id", "claim", "verdict", "evidence", "rule"], rows)
     notes = [
@@ -376,6 +368,7 @@ def bench_section(m: dict, out: Path = BUILD) -> Section:
 
 
 def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
+    """Return the parts in order, numbered; each reads the measurements and where links start."""
     parts = (lines_section, deps_section, setup_section, spec_section, defaults_section)
     parts += (concepts_section, claims_section, workshop_section, bench_section)
     sections = [part(m, out) for part in parts]

@@ -1,4 +1,4 @@
-"""Say what the figures show: the headline figures, and the texts computed from the figures."""
+"""Say what the figures show: the texts the report computes from them, cell by cell."""
 
 from __future__ import annotations
 

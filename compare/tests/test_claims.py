@@ -188,7 +188,7 @@ def test_every_claim_is_tested_on_each_verdict_its_rule_can_give():
 def test_without_test_results_the_admin_claim_says_it_cannot_be_settled():
     """With --no-tests, C4 no longer says "supported" beside "admin rules passed: 0/2"."""
     row = judge(NOT_RUN, "C4")
-    assert row["verdict"] == claims.NOT_MEASURABLE
+    assert row["verdict"] == N
     assert "not measured here: django_admin_passed, flask_admin_passed" in row["evidence"]
     assert "admin rules passed" not in row["evidence"]
     assert "admin rules passed: Django 2/2, Flask 2/2" in judge({}, "C4")["evidence"]
@@ -210,17 +210,17 @@ def test_c10_a_page_counts_only_when_most_paired_runs_agree():
     pages["django"]["pages"]["detail"]["runs_rps"] = [100] * 5
     pages["flask"]["pages"]["detail"]["runs_rps"] = [150] * 5
     row = judge({"bench": figures}, "C10")
-    assert row["verdict"] == claims.MIXED
+    assert row["verdict"] == M
     assert "Flask clearly ahead on 1, Django on 0 of 2 pages" in row["evidence"]
     pages["django"]["pages"]["home"]["runs_rps"] = [100, 100, 100, 100, 200]
-    assert judge({"bench": figures}, "C10")["verdict"] == claims.SUPPORTED
+    assert judge({"bench": figures}, "C10")["verdict"] == S
 
 
 def test_c11_judges_the_database_bound_pages_only():
     # healthz is far apart but not database-bound: it does not count.
     figures = bench({"home": (100, 110), "healthz": (100, 300)})
     row = judge({"bench": figures}, "C11")
-    assert row["verdict"] == claims.SUPPORTED
+    assert row["verdict"] == S
     assert "healthz" not in row["evidence"]
 
 
@@ -257,7 +257,7 @@ def test_settle_shows_each_rule_its_figures_and_what_decided():
     assert [row["id"] for row in rows] == [f"C{n}" for n in range(1, 19)]
     assert all(row["verdict"] in claims.VERDICTS and row["rule"] for row in rows)
     c2 = rows[1]
-    assert (c2["claim"], c2["source"], c2["verdict"]) == ("Django: fewer", "002", claims.MIXED)
+    assert (c2["claim"], c2["source"], c2["verdict"]) == ("Django: fewer", "002", M)
     assert c2["rule"].startswith("supported if django_code <= 0.9 * flask_code; ")
     assert c2["figures"]["flask_code"] == 1000
     assert c2["decided_by"] == "otherwise"
