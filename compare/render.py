@@ -22,23 +22,10 @@ from compare.concepts import Location, snippet
 from compare.report import NAMES, Cell, Report, Table, link, slug
 from toolkit.paths import APP_DIRS, APPS, BUILD
 
-TONE = {
-    "supported": "good",
-    "passed": "good",
-    "contradicted": "bad",
-    "failed": "bad",
-    "mixed": "warn",
-    "not measurable here": "dim",
-    "not run": "dim",
-    "run make bench": "info",
-}
-RICH_STYLE = {
-    "good": "bold green",
-    "bad": "bold red",
-    "warn": "bold yellow",
-    "dim": "dim",
-    "info": "cyan",
-}
+# The class of a verdict or an outcome in the page, and its style in the terminal.
+TONE = {"supported": "good", "passed": "good", "contradicted": "bad", "failed": "bad"}
+TONE |= {"mixed": "warn", "not measurable here": "dim", "not run": "dim", "run make bench": "info"}
+RICH = {"good": "bold green", "bad": "bold red", "warn": "yellow", "dim": "dim", "info": "cyan"}
 
 
 class CodeStyle(VisualStudioStyle):
@@ -48,14 +35,14 @@ class CodeStyle(VisualStudioStyle):
 
 
 # The screenshots of e2e/test_appearance.py, on the demo data, in the order a visitor meets them.
-SHOTS = (
-    ("home", "Home: the published posts, newest first"),
-    ("sign-in", "Sign in"),
-    ("form-errors", "A new post sent blank: the server's error under each field"),
-    ("post", "A post, as a signed-in reader sees it"),
-    ("admin-list", "Staff: the admin's list of posts"),
-    ("admin-edit", "Staff: the admin's form for one post"),
-)
+SHOTS = {
+    "home": "Home: the published posts, newest first",
+    "sign-in": "Sign in",
+    "form-errors": "A new post sent blank: the server's error under each field",
+    "post": "A post, as a signed-in reader sees it",
+    "admin-list": "Staff: the admin's list of posts",
+    "admin-edit": "Staff: the admin's form for one post",
+}
 
 
 def plain(value) -> str:
@@ -67,51 +54,18 @@ def plain(value) -> str:
 # -- terminal ----------------------------------------------------------------------------------
 
 
-def rich_table(table: Table, rows: list[list], widths=None, first: bool = True) -> RichTable:
-    """Return a rich table of some rows; a later chunk (first=False) continues the first."""
-    rich = RichTable(
-        title=table.title if first else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        show_header=first,
-        show_edge=widths is None,
-        expand=table.brief is not None,
-    )
-    for i, column in enumerate(table.columns):
-        cut = i == table.brief  # one line a row: the others whole, this one cut to fit
-        rich.add_column(
-            column,
-            justify="right" if i in table.numeric else "left",
-            width=widths[i] if widths else None,
-            ratio=1 if cut else None,
-            no_wrap=table.brief is not None,
-            overflow="ellipsis" if cut else "fold",
-        )
-    for row in rows:
-        rich.add_row(*[Text(plain(v), RICH_STYLE.get(TONE.get(plain(v)), "")) for v in row])
-    return rich
-
-
-def fixed_widths(table: Table, width: int) -> list[int]:
-    """Give numeric columns their content's width and share the rest among the others."""
-    cells = [[c, *(plain(r[i]) for r in table.rows)] for i, c in enumerate(table.columns)]
-    widths = [max(len(line) for cell in column for line in cell.split("\n")) for column in cells]
-    text = [i for i in range(len(widths)) if i not in table.numeric]
-    free = width - 3 * len(widths) - sum(widths[i] for i in table.numeric)  # padding, gaps
-    return [
-        widths[i] if i in table.numeric else max(free // len(text), 8) for i in range(len(widths))
-    ]
-
-
 def print_table(table: Table, console: Console) -> None:
-    """Print a table; a line under a row (Table.under) runs the table's whole width."""
-    widths, start = fixed_widths(table, console.width) if table.under else None, 0
-    for r in sorted(table.under):
-        console.print(rich_table(table, table.rows[start : r + 1], widths, start == 0))
-        console.print(Text(f"  ↳ {table.under[r]}", style="italic"))
-        start = r + 1
-    if start < len(table.rows) or not table.rows:
-        console.print(rich_table(table, table.rows[start:], widths, start == 0))
+    """Print a table; its `brief` column, if it has one, cut to one line a row to fit."""
+    brief = table.brief is not None
+    out = RichTable(title=table.title, box=box.SIMPLE_HEAD, title_justify="left", expand=brief)
+    for i, name in enumerate(table.columns):
+        cut = i == table.brief
+        justify = "right" if i in table.numeric else "left"
+        overflow = "ellipsis" if cut else "fold"
+        out.add_column(name, justify=justify, no_wrap=brief, ratio=cut or None, overflow=overflow)
+    for row in table.rows:
+        out.add_row(*[Text(plain(v), RICH.get(TONE.get(plain(v)), "")) for v in row])
+    console.print(out)
 
 
 def terminal(report: Report, console: Console, full: bool = False) -> None:
@@ -178,7 +132,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md_cell=md_cell, html_cell=html_cell, html_text=html_text)
+    env.filters.update(md_cell=md_cell, html_cell=html_cell, html_text=html_text, slug=slug)
     return env
 
 
@@ -201,64 +155,38 @@ def lexer_for(file: str):
         return TextLexer()
 
 
+def code_block(app: str, loc: dict, out: Path) -> dict:
+    """Return one symbol's code, highlighted (inline styles, WCAG contrast), with its link."""
+    where = Location(loc["file"], loc["symbol"], loc["line"], *loc["span"])
+    lines = HtmlFormatter(
+        noclasses=True, style=CodeStyle, linenos="inline", linenostart=where.start
+    )
+    code = highlight(snippet(APP_DIRS[app], where), lexer_for(loc["file"]), lines)
+    href = link(APP_DIRS[app] / loc["file"], out)
+    label = f"{APP_DIRS[app].name}/{loc['ref']}"
+    return {"label": label, "symbol": loc["symbol"], "href": href, "html": Markup(code)}
+
+
 def code_view(m: dict, out: Path = BUILD) -> list[dict]:
-    """Return each concept's code on both sides, highlighted (inline styles, WCAG-contrast)."""
-    concepts = []
-    for concept in m["concepts"]:
-        sides = []
-        for app in APPS:
-            blocks = []
-            for loc in concept["sides"][app]["locations"]:
-                where = Location(loc["file"], loc["symbol"], loc["line"], *loc["span"])
-                formatter = HtmlFormatter(
-                    noclasses=True, style=CodeStyle, linenos="inline", linenostart=where.start
-                )
-                source = highlight(snippet(APP_DIRS[app], where), lexer_for(loc["file"]), formatter)
-                blocks.append(
-                    {
-                        "label": f"{APP_DIRS[app].name}/{loc['ref']}",
-                        "symbol": loc["symbol"],
-                        "href": link(APP_DIRS[app] / loc["file"], out),
-                        "html": Markup(source),
-                    }
-                )
-            sides.append({"name": NAMES[app], "blocks": blocks})
-        neither = not any(side["blocks"] for side in sides)
-        lines = (
-            "written by neither app"
-            if neither
-            else " / ".join(f"{NAMES[a]} {concept['sides'][a]['code']}" for a in APPS) + " lines"
-        )
-        concepts.append(
-            {
-                **concept,
-                "id": f"code-{slug(concept['name'])}",
-                "lines": lines,
-                "neither": neither,
-                "views": sides,
-            }
-        )
-    return concepts
+    """Return each concept with its code on both sides, for the page's code view."""
+    return [
+        {
+            **c,
+            "views": {
+                NAMES[a]: [code_block(a, loc, out) for loc in c["sides"][a]["locations"]]
+                for a in APPS
+            },
+        }
+        for c in m["concepts"]
+    ]
 
 
 def screenshots(out: Path = BUILD, folder: Path = BUILD / "screenshots") -> list[dict]:
     """Return the journey's screenshots in its order, each with a caption and both apps' files."""
-    found = {p.stem for p in folder.glob("*/*.png") if not p.stem.endswith("-phone")}
-    known = [name for name, _ in SHOTS]
-    order = [*SHOTS, *((name, name) for name in sorted(found - set(known)))]
     shots = []
-    for name, caption in order:
-        sides = [
-            {
-                "name": NAMES[a],
-                "src": link(folder / a / f"{name}.png", out),
-                "phone": link(folder / a / f"{name}-phone.png", out)
-                if (folder / a / f"{name}-phone.png").is_file()
-                else None,
-            }
-            for a in APPS
-            if (folder / a / f"{name}.png").is_file()
-        ]
+    for name, caption in SHOTS.items():
+        sides = [(NAMES[a], folder / a / f"{name}.png") for a in APPS]
+        sides = [{"name": app, "src": link(png, out)} for app, png in sides if png.is_file()]
         if sides:
             shots.append({"id": f"shot-{name}", "caption": caption, "sides": sides})
     return shots

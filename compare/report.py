@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 
+from compare import bench as benchmod
 from compare import summary
+from compare.claims import VERDICTS
 from compare.loc import HAND_WRITTEN, KINDS
+from compare.summary import NAMES, bench_figure, change_cell, cookie_text, mb, setup_time, versus
 from toolkit.paths import APP_DIRS, APPS, BUILD, SHARED_SPEC
 
 SPEC = SHARED_SPEC / "SPEC.md"
-NAMES = {"django": "Django", "flask": "Flask"}
-# A claim's keys shown in their own columns, or already said by its rule's text.
-SAID = {"id", "claim", "source", "verdict", "evidence", "rule", "why", "cases", "otherwise"}
+COMPLEXITY = {"functions and classes": "blocks", "mean complexity": "mean"}
+COMPLEXITY |= {"sum of complexity": "total", "blocks over 10": "over_10"}
 
 
 @dataclass
@@ -32,7 +37,6 @@ class Table:
     columns: list[str]
     rows: list[list]  # values: text, a number, a Cell, or a list of Cells (one a line)
     numeric: set[int] = field(default_factory=set)  # right-aligned column indexes
-    under: dict[int, str] = field(default_factory=dict)  # a plain line shown under row i
     brief: int | None = None  # a column cut to one line a row in the terminal (not elsewhere)
 
 
@@ -58,10 +62,6 @@ class Report:
     shots: list[dict] = field(default_factory=list)
 
 
-def mb(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
-
-
 def slug(text: str) -> str:
     """Return the anchor GitHub gives a heading (lower case, punctuation dropped, - for spaces)."""
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
@@ -72,76 +72,58 @@ def link(path: Path, out: Path) -> str:
     return Path(os.path.relpath(path, out)).as_posix()
 
 
-def rule_cell(rule: dict, out: Path) -> Cell:
-    """Return a rule id linking to its part of SPEC.md (rules are list items, parts headings)."""
-    anchor = slug(f"{rule['area']} ({rule['id'].split('-')[0]})")
-    return Cell(rule["id"], f"{link(SPEC, out)}#{anchor}", f"rule-{rule['id']}")
+def pairs(title: str, rows: dict[str, object], numeric: set[int] | None = None) -> Table:
+    """Return a table of figures side by side: each row's label, then row(app) for each app."""
+    rows = [[label, *map(row, APPS)] for label, row in rows.items()]
+    return Table(title, ["figure", "Django", "Flask"], rows, numeric or set())
 
 
-def pair_table(title: str, rows: list[tuple[str, object]], numeric=True) -> Table:
-    """Return a table of figures side by side: each row's label, then its value for each app."""
-    rows = [[label, *[value(a) for a in APPS]] for label, value in rows]
-    return Table(title, ["figure", "Django", "Flask"], rows, {1, 2} if numeric else set())
-
-
-def lines_section(m: dict) -> Section:
-    loc, fields = m["loc"], summary.LOC_FIELDS
-    rows = [
-        [kind + ("" if kind in HAND_WRITTEN else " (apart)")]
-        + [loc[a]["kinds"][kind][f] for a in APPS for f in fields]
-        for kind in KINDS
-    ]
-    for label, key in (("hand-written total", "hand_written"), ("of which ordinary", "ordinary")):
-        rows.append([label, *[loc[a][key][f] for a in APPS for f in fields]])
-    columns = [
-        "kind",
-        *[f"{a[0].upper()} {f}" for a in APPS for f in ("files", "code", "cmt", "blank")],
-    ]
-    title = (
-        "Lines by kind (pygount: code / comment incl. docstrings / blank, bare brackets as blank)"
-    )
-    by_kind = Table(title, columns, rows, set(range(1, 9)))
+def lines_section(m: dict, out: Path = BUILD) -> Section:
+    loc, fields = m["loc"], ("files", "code", "comment", "blank")
+    counts = {
+        k + ("" if k in HAND_WRITTEN else " (apart)"): [loc[a]["kinds"][k] for a in APPS]
+        for k in KINDS
+    }
+    counts["hand-written total"] = [loc[a]["hand_written"] for a in APPS]
+    counts["of which ordinary"] = [loc[a]["ordinary"] for a in APPS]
+    rows = [[label, *[s[f] for s in sides for f in fields]] for label, sides in counts.items()]
+    columns = ["kind"] + [f"{a} {f}" for a in "DF" for f in ("files", "code", "cmt", "blank")]
+    title = "Lines by kind (pygount; comments include docstrings, lone brackets count as blank)"
+    tables = [Table(title, columns, rows, set(range(1, 9)))]
     cx = {a: loc[a]["complexity"] for a in APPS}
-    figures = [(label, lambda a, k=key: cx[a][k]) for label, key in summary.COMPLEXITY]
     worst = {a: cx[a]["max"] and f"{cx[a]['max']['name']} ({cx[a]['max']['cc']})" for a in APPS}
-    figures.append(("most complex", lambda a: worst[a] or "-"))
+    figures = {label: lambda a, k=key: cx[a][k] for label, key in COMPLEXITY.items()}
+    figures["most complex"] = lambda a: worst[a] or "-"
     title = "Cyclomatic complexity of the Python (radon; hardening in, tests and migrations out)"
-    complexity = pair_table(title, figures)
-    kinds = [
-        [
-            kind,
-            v["django"]["code"],
-            v["flask"]["code"],
-            f"{v['flask']['code'] - v['django']['code']:+d}",
-        ]
-        for kind, v in m["concept_kinds"].items()
-    ]
+    tables.append(pairs(title, figures, {1, 2}))
+    kinds = [[k, v["django"]["code"], v["flask"]["code"]] for k, v in m["concept_kinds"].items()]
+    kinds = [[*row, f"{row[2] - row[1]:+d}"] for row in kinds]
     title = "Code lines per kind of concept (the spans of shared_spec/CONCEPTS.toml, no line twice)"
-    per_concept = Table(
-        title, ["kind of concept", "Django", "Flask", "Flask - Django"], kinds, {1, 2, 3}
-    )
+    columns = ["kind of concept", "Django", "Flask", "Flask - Django"]
+    tables.append(Table(title, columns, kinds, {1, 2, 3}))
     notes = [
-        "Hand-written = " + " + ".join(HAND_WRITTEN) + "; generated migrations, tests and docs "
-        "are counted apart. hardening = hardening.py, the code each app keeps only to survive "
-        'hostile input (fuzzers, scanners); python and "of which ordinary" leave it out.',
+        f"Hand-written = {' + '.join(HAND_WRITTEN)}; generated migrations, tests and docs are "
+        "counted apart. hardening = hardening.py, the code each app keeps only to survive hostile "
+        'input (fuzzers, scanners); python and "of which ordinary" leave it out.',
         *summary.hardening_notes(loc),
     ]
-    tables = [by_kind, complexity, per_concept]
-    return Section("loc", "1. Lines of code", summary.loc_sentence(m), tables, notes)
+    code = [loc[a]["hand_written"]["code"] for a in APPS]
+    sentence = f"Flask has {versus('hand-written code lines', *code)}."
+    return Section("loc", "Lines of code", sentence, tables, notes)
 
 
-def deps_section(m: dict) -> Section:
+def deps_section(m: dict, out: Path = BUILD) -> Section:
     d = m["deps"]
-    figures = [
-        ("direct", lambda a: d[a]["direct"]),
-        ("transitive", lambda a: d[a]["transitive"]),
-        ("total packages", lambda a: d[a]["total"]),
-        ("installed size", lambda a: mb(d[a]["size"])),
-        ("distinct maintainers", lambda a: len(d[a]["maintainers"])),
-        ("licences", lambda a: ", ".join(sorted({p["licence"] for p in d[a]["packages"]}))),
-    ]
+    figures = {
+        "direct": lambda a: d[a]["direct"],
+        "transitive": lambda a: d[a]["transitive"],
+        "total packages": lambda a: d[a]["total"],
+        "installed size": lambda a: mb(d[a]["size"]),
+        "distinct maintainers": lambda a: len(d[a]["maintainers"]),
+        "licences": lambda a: ", ".join(sorted({p["licence"] for p in d[a]["packages"]})),
+    }
     title = "Dependencies resolved from installed metadata (each app's requirements.txt)"
-    tables = [pair_table(title, figures)]
+    tables = [pairs(title, figures, {1, 2})]
     for app in APPS:
         rows = [
             [
@@ -157,30 +139,21 @@ def deps_section(m: dict) -> Section:
         columns = ["package", "version", "how", "size", "licence", "maintainer"]
         tables.append(Table(f"{NAMES[app]} packages", columns, rows, {3}))
     closure = {a: m[f"{a}_closure"]["requires"] for a in APPS}
-    notes = [
-        f"Flask itself requires {len(closure['flask'])} packages: {', '.join(closure['flask'])}; "
-        f"Django itself requires {len(closure['django'])}: {', '.join(closure['django'])}."
-    ]
-    notes += [
-        f"{a}: required but not installed: {', '.join(d[a]['missing'])}"
-        for a in d
-        if d[a]["missing"]
-    ]
-    return Section("deps", "2. Dependencies", summary.deps_sentence(m), tables, notes)
+    notes = [f"{NAMES[a]} itself requires: {', '.join(closure[a])}." for a in APPS]
+    notes += [f"{a}: not installed: {', '.join(d[a]['missing'])}" for a in APPS if d[a]["missing"]]
+    packages = versus("packages", *[d[a]["total"] for a in APPS])
+    size = versus("megabytes", *[d[a]["size"] / 1e6 for a in APPS], " MB")
+    return Section("deps", "Dependencies", f"Flask installs {packages}, {size}.", tables, notes)
 
 
-def step_text(steps: list, i: int) -> str:
-    """Return step i of a timed run: its seconds, and FAILED when it failed."""
-    if i >= len(steps):
-        return ""
-    return f"{steps[i]['seconds']:.1f} s" + ("" if steps[i]["ok"] else " FAILED")
+def step_rows(steps: list[list]) -> list[list]:
+    """Return the rows of steps side by side, numbered: one list of steps per app."""
+    return [[i, *row] for i, row in enumerate(zip_longest(*steps, fillvalue=""), 1)]
 
 
-def setup_section(m: dict) -> Section:
+def setup_section(m: dict, out: Path = BUILD) -> Section:
     s, run = m["setup"], m.get("setup_run")
-    count = max(len(s[a]["steps"]) for a in APPS)
-    steps = [s[a]["steps"] + [""] * (count - len(s[a]["steps"])) for a in APPS]
-    rows = [[i + 1, *column] for i, column in enumerate(zip(*steps, strict=True))]
+    rows = step_rows([s[a]["steps"] for a in APPS])
     rows.append(["all", *[f"{s[a]['commands']} commands, {s[a]['app']} for the app" for a in APPS]])
     title = "Documented steps (shared_spec/SETUP.toml = each README's Quick start)"
     tables = [Table(title, ["#", "Django", "Flask"], rows)]
@@ -188,30 +161,36 @@ def setup_section(m: dict) -> Section:
         f"{NAMES[a]} README matches SETUP.toml: {'yes' if s[a]['readme_matches'] else 'no'}"
         for a in APPS
     ]
-    if run:
-        ran = {a: (run.get(a) or {}).get("steps", []) for a in APPS}
-        timed = [[i + 1, *[step_text(ran[a], i) for a in APPS]] for i in range(count)]
-        timed.append(["first 200", *[summary.setup_time(run, a) for a in APPS]])
-        title = f"Run from scratch, {run.get('ran_at', '')}: seconds per step (the last: gunicorn "
-        title += "until /healthz answers 200)"
-        tables.append(Table(title, ["#", "Django", "Flask"], timed))
-        notes += [
-            f"{NAMES[a]} setup failed: {run[a].get('error', '')[-300:]}"
-            for a in APPS
-            if not (run.get(a) or {}).get("ok")
-        ]
-    else:
+    sentence = "Flask's Quick start has " + versus("commands", *[s[a]["commands"] for a in APPS])
+    if not run:
         notes.append("Not timed this run: `make compare-setup` runs and times them.")
-    return Section("setup", "3. Setup steps", summary.setup_sentence(m), tables, notes)
+        return Section("setup", "Setup steps", f"{sentence}; not timed this run.", tables, notes)
+    ran = []
+    for a in APPS:
+        side = run.get(a) or {}
+        ran.append(
+            [f"{t['seconds']:.1f} s" + ("" if t["ok"] else " FAILED") for t in side["steps"]]
+        )
+        if not side.get("ok"):
+            notes.append(f"{NAMES[a]} setup failed: {side.get('error', '')[-300:]}")
+    timed = [*step_rows(ran), ["first 200", *[setup_time(run, a) for a in APPS]]]
+    title = f"Run from scratch, {run.get('ran_at', '')}: seconds per step (the last to /healthz)"
+    tables.append(Table(title, ["#", "Django", "Flask"], timed))
+    times = ", ".join(f"{NAMES[a]} {setup_time(run, a)}" for a in APPS)
+    sentence += f"; from scratch to the first 200: {times}."
+    return Section("setup", "Setup steps", sentence, tables, notes)
 
 
 def spec_section(m: dict, out: Path = BUILD) -> Section:
-    spec, run = m["spec"], m["spec_run"]
-    rows = [
-        [rule_cell(r, out), r.get("full") or r["text"], *[r["apps"][a]["outcome"] for a in APPS]]
-        for r in spec["rules"]
-    ]
-    total = len(spec["rules"])
+    spec, run, total = m["spec"], m["spec_run"], len(m["spec"]["rules"])
+    rows, failed = [], {}
+    for r in spec["rules"]:
+        # Rules are list items of SPEC.md: the link goes to the heading of their part.
+        anchor = slug(f"{r['area']} ({r['id'].split('-')[0]})")
+        rule = Cell(r["id"], f"{link(SPEC, out)}#{anchor}", f"rule-{r['id']}")
+        rows.append([rule, r.get("full") or r["text"], *[r["apps"][a]["outcome"] for a in APPS]])
+        for test in (t for a in APPS for t in r["apps"][a]["failed_tests"]):
+            failed.setdefault(test, []).append(r["id"])
     rows.append(["all", "rules passed", *[f"{spec['totals'][a]['passed']}/{total}" for a in APPS]])
     cached = f"cached from {run.get('ran_at', '')}" if run.get("cached") else "run now"
     notes = [
@@ -219,69 +198,58 @@ def spec_section(m: dict, out: Path = BUILD) -> Section:
         f"{run.get('seconds')} s, {cached} (mode {spec.get('mode')}, database "
         f"{spec.get('database')})."
     ]
-    failed: dict[str, list[str]] = {}
-    for r in spec["rules"]:
-        for a in APPS:
-            for test in r["apps"][a]["failed_tests"]:
-                failed.setdefault(test, []).append(r["id"])
     notes += [f"failed: {test} ({', '.join(dict.fromkeys(ids))})" for test, ids in failed.items()]
+    passed = [spec["totals"][a]["passed"] for a in APPS]
+    sentence = f"Of the spec's {total} rules, Django passes {passed[0]} and Flask {passed[1]}"
+    for a in APPS:
+        if ids := [r["id"] for r in spec["rules"] if r["apps"][a]["outcome"] == "failed"]:
+            sentence += f"; {NAMES[a]} fails {', '.join(ids)}"
+    if passed == [total, total]:
+        sentence = f"Both apps pass all {total} rules of the spec"
+    if all(spec["totals"][a]["not run"] == total for a in APPS):
+        sentence = f"No results of the shared suite here: its {total} rules are not run"
     table = Table("Each rule, per app", ["rule", "what", "Django", "Flask"], rows)
-    title = "4. Spec conformance (shared_spec/SPEC.md)"
-    return Section("spec", title, summary.spec_sentence(m), [table], notes)
+    return Section("spec", "Spec conformance (shared_spec/SPEC.md)", sentence + ".", [table], notes)
 
 
-def cookie_text(cookie: dict | None) -> str:
-    if not cookie:
-        return "not sent"
-    flags = [f"SameSite={cookie['samesite']}", "HttpOnly" if cookie["httponly"] else "not HttpOnly"]
-    return f"{cookie['name']}: " + ", ".join(flags + (["Secure"] if cookie["secure"] else []))
-
-
-def default_rows(d: dict, f: dict) -> list[list]:
-    """Return each default read from the running apps: headers, cookies, CSRF, hashes, engines."""
-    both = (d, f)
-    headers = d.get("headers") or f.get("headers") or {}
-    rows = [[h, *[p.get("headers", {}).get(h) or "—" for p in both]] for h in headers]
-    jars = [p.get("cookies", {}) for p in both]
-    rows.append(
-        ["session cookie", *[cookie_text(j.get("sessionid") or j.get("session")) for j in jars]]
-    )
+def defaults_section(m: dict, out: Path = BUILD) -> Section:
+    probes = [m["defaults"][a] for a in APPS]
+    jars = [p.get("cookies", {}) for p in probes]
+    headers = probes[0].get("headers") or probes[1].get("headers") or {}
+    rows = [[h, *[p.get("headers", {}).get(h) or "—" for p in probes]] for h in headers]
+    rows.append(["session cookie", *[cookie_text(jar, "sessionid", "session") for jar in jars]])
     for name in sorted((set(jars[0]) | set(jars[1])) - {"sessionid", "session"}):
-        rows.append([f"cookie {name}", *[cookie_text(j.get(name)) for j in jars]])
-    rows.append(["CSRF failure status", *[p.get("csrf_failure_status") for p in both]])
+        rows.append([f"cookie {name}", *[cookie_text(jar, name) for jar in jars]])
+    rows.append(["CSRF failure status", *[p.get("csrf_failure_status") for p in probes]])
     for label, key, first, second in (
         ("password hash (as stored)", "password", "scheme", "cost"),
         ("template engine", "template_engine", "backend", "provider"),
         ("sessions", "session", "engine", "provider"),
     ):
-        rows.append(
-            [label, *[f"{p.get(key, {}).get(first)} ({p.get(key, {}).get(second)})" for p in both]]
-        )
-    return rows
-
-
-def defaults_section(m: dict) -> Section:
-    d, f = m["defaults"]["django"], m["defaults"]["flask"]
+        sides = [p.get(key, {}) for p in probes]
+        rows.append([label, *[f"{side.get(first)} ({side.get(second)})" for side in sides]])
     title = "Read from the running apps (in-process, a fresh database each; a visitor signs up)"
-    tables = [Table(title, ["default", "Django", "Flask"], default_rows(d, f))]
-    for app, probe in (("django", d), ("flask", f)):
+    tables = [Table(title, ["default", "Django", "Flask"], rows)]
+    for app, probe in zip(APPS, probes, strict=True):
         where = "settings.MIDDLEWARE" if app == "django" else "hooks and extensions"
-        rows = [[s["kind"], s["name"], s["provider"]] for s in probe.get("pipeline", [])]
+        steps = [[s["kind"], s["name"], s["provider"]] for s in probe.get("pipeline", [])]
         title = f"{NAMES[app]} request pipeline, in order ({where})"
-        tables.append(Table(title, ["kind", "name", "provided by"], rows))
-    rows = [
-        [p["name"], *[f"{p[a]['provider']}: {p[a]['package'] or '-'}" for a in APPS]]
-        for p in m["provenance"]
+        tables.append(Table(title, ["kind", "name", "provided by"], steps))
+    features = [
+        [f["name"], *[f"{f[a]['provider']}: {f[a]['package'] or '-'}" for a in APPS]]
+        for f in m["provenance"]
     ]
     title = "Provenance: which package provides each feature (shared_spec/PROVENANCE.toml)"
-    tables.append(Table(title, ["feature", "Django", "Flask"], rows))
+    tables.append(Table(title, ["feature", "Django", "Flask"], features))
     notes = [
-        f"{a}: probe failed: {m['defaults'][a]['error'][-500:]}"
-        for a in APPS
-        if m["defaults"][a].get("error")
+        f"{a}: probe failed: {p['error'][-500:]}" for a, p in m["defaults"].items() if "error" in p
     ]
-    sentence = summary.defaults_sentence(tables[0].rows)
-    return Section("defaults", "5. Defaults read from the running apps", sentence, tables, notes)
+    differ = [row[0] for row in rows if row[1] != row[2]]
+    named = ", ".join(differ[:3]) + (f" and {len(differ) - 3} more" if len(differ) > 3 else "")
+    sentence = f"{len(differ)} of the {len(rows)} defaults read differ: {named}."
+    if not differ:
+        sentence = f"All {len(rows)} defaults read are the same on both apps."
+    return Section("defaults", "Defaults read from the running apps", sentence, tables, notes)
 
 
 def location_cells(concept: dict, app: str, out: Path) -> list[Cell] | str:
@@ -299,126 +267,135 @@ def location_cells(concept: dict, app: str, out: Path) -> list[Cell] | str:
 
 
 def concepts_section(m: dict, out: Path = BUILD) -> Section:
-    rows, under = [], {}
-    for c in m["concepts"]:
-        name = Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}")
+    concepts = m["concepts"]
+    rows = []
+    for c in concepts:
         sides = [[location_cells(c, a, out), c["sides"][a]["code"]] for a in APPS]
+        name = Cell(f"{c['name']} ({c['kind']})", f"#code-{slug(c['name'])}")
         rows.append([name, *sides[0], *sides[1]])
-        if c.get("lesson"):
-            under[len(rows) - 1] = f"Lesson: {c['lesson']}"
     title = "Where each concept lives (file:line of each symbol) and its code lines"
-    table = Table(title, ["concept", "Django", "lines", "Flask", "lines"], rows, {2, 4}, under)
-    lesson = "A lesson, under its concept, names a difference the two apps keep on purpose."
-    notes = [lesson][: bool(under)]
-    title = "6. Concept map (shared_spec/CONCEPTS.toml, resolved)"
-    return Section("concepts", title, summary.concepts_sentence(m), [table], notes)
+    tables = [Table(title, ["concept", "Django", "lines", "Flask", "lines"], rows, {2, 4})]
+    lessons = [[c["name"], c["lesson"]] for c in concepts if c.get("lesson")]
+    title = "Lessons: the differences the two apps keep on purpose"
+    tables += [Table(title, ["concept", "lesson"], lessons)] if lessons else []
+    framework = [sum(not c["sides"][a]["locations"] for c in concepts) for a in APPS]
+    sentence = (
+        f"Of {len(concepts)} concepts, the framework alone does {framework[0]} for Django and "
+        f"{framework[1]} for Flask; {len(lessons)} carry a lesson."
+    )
+    title = "Concept map (shared_spec/CONCEPTS.toml, resolved)"
+    return Section("concepts", title, sentence, tables)
 
 
-def claim_rule(claim: dict) -> str:
-    """Return the claim's rule, then the data its rule carries: figures read, thresholds, case."""
-    lines = [claim.get("rule") or ""]
-    for key, value in claim.items():
-        if key in SAID or value in (None, "", [], {}):
-            continue
-        if key == "figures" and isinstance(value, dict):  # name: {"value": v, "from": path}
-            value = {n: f.get("value") if isinstance(f, dict) else f for n, f in value.items()}
-        lines.append(f"{key.replace('_', ' ')}: {summary.plain_data(value)}")
-    return "\n".join(lines).strip()
-
-
-def claims_section(m: dict) -> Section:
-    rows = [
-        [
-            Cell(c["id"], id=f"claim-{c['id']}"),
-            c["claim"],
-            c["verdict"],
-            c.get("evidence", ""),
-            claim_rule(c),
-        ]
-        for c in m["claims"]
-    ]
+def claims_section(m: dict, out: Path = BUILD) -> Section:
+    """Each claim beside its rule: the rule as written, the figures it read, the case that held."""
+    rows = []
+    for c in m["claims"]:
+        rule = f"{c['why']} Rule: {c['rule']}.\nfigures: {summary.plain_data(c['figures'])}"
+        rule += f"\ndecided by: {c['decided_by']}"
+        claim = Cell(c["id"], id=f"claim-{c['id']}")
+        rows.append([claim, c["claim"], c["verdict"], c["evidence"], rule.strip()])
     title = "Each claim, its evidence, and the rule that gives its verdict"
     table = Table(title, ["id", "claim", "verdict", "evidence", "rule"], rows)
-    title = "7. Claims (CLAIMS.md) against the evidence"
-    return Section("claims", title, summary.claims_sentence(m["claims"]), [table])
+    notes = [
+        "A figure not measured here is None: the bench's come from make bench, the suite's from "
+        "compare.py without --no-tests, the setup's times from compare.py --run-setup."
+    ]
+    counts = Counter(c["verdict"] for c in m["claims"])
+    tally = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+    sentence = f"Of {len(m['claims'])} claims: {tally}."
+    return Section("claims", "Claims (CLAIMS.md) against the evidence", sentence, [table], notes)
 
 
-def change_cell(change: dict | None) -> str:
-    if not change:
-        return "-"
-    generated = f" ({change['in_migrations']} generated)" if change["in_migrations"] else ""
-    files = f"{change['files']} file{'s' * (change['files'] != 1)}"
-    return f"{files}, +{change['added']}{generated} -{change['removed']}"
-
-
-def workshop_section(m: dict) -> Section:
+def workshop_section(m: dict, out: Path = BUILD) -> Section:
     found = m.get("workshop") or {"costs": [], "totals": {}}
-    sides = ("django", "flask", "tests")
+    sides, totals = ("django", "flask", "tests"), found["totals"]
     rows = [
-        [str(e["exercise"]), e["title"], *[change_cell(e["sides"][s]) for s in sides]]
+        [e["exercise"], e["title"], *[change_cell(e["sides"][s]) for s in sides]]
         for e in found["costs"]
     ]
-    totals = [change_cell(found["totals"].get(s)) for s in sides]
-    rows.append(["", "all exercises (a file once per exercise)", *totals])
+    total = ["", "all exercises (a file once per exercise)"]
+    rows.append([*total, *[change_cell(totals.get(s)) for s in sides]])
+    title = "Files and lines changed by each exercise's solution"
+    table = Table(title, ["#", "exercise", "Django", "Flask", "shared tests"], rows)
     notes = [
         "Measured from docs/workshop/solutions/*.patch (each applied after the ones before it): "
         'files touched and lines added/removed per side. "generated" lines are migrations '
         "the framework's CLI wrote (makemigrations; flask db migrate, then reviewed).",
         *summary.workshop_checks(found),
     ]
-    title = "Files and lines changed by each exercise's solution"
-    table = Table(title, ["#", "exercise", "Django", "Flask", "shared tests"], rows)
-    title = "8. Workshop: what each exercise cost each side"
-    return Section("workshop", title, summary.workshop_sentence(found), [table], notes)
+    changed = [f"{NAMES[a]} {change_cell(totals[a])}" for a in APPS if totals.get(a)]
+    sentence = f"The {len(found['costs'])} exercises changed: " + "; ".join(changed) + "."
+    if not found["costs"]:
+        sentence = "No workshop exercise measured."
+    title = "Workshop: what each exercise cost each side"
+    return Section("workshop", title, sentence, [table], notes)
 
 
-def bench_section(m: dict) -> Section:
+def bench_section(m: dict, out: Path = BUILD) -> Section:
     bench = m.get("bench") or {}
-    pages = {a: (bench.get("apps") or {}).get(a, {}).get("pages") or {} for a in APPS}
-    rows = [
-        [
-            name,
-            *[summary.rps_text(pages[a].get(name)) for a in APPS],
-            summary.ratio_text(pages["django"].get(name), pages["flask"].get(name)),
-        ]
-        for name in pages["django"]
-    ]
-    for label, key, unit in summary.BENCH_FIGURES if rows else ():
-        rows.append([label, *[summary.bench_figure(bench, a, key, unit) for a in APPS], ""])
+    pages = {a: benchmod.app_figure(bench, a, "pages") or {} for a in APPS}
+    ratios = benchmod.paired_ratios(bench)
+    rows = []
+    for name in pages["django"]:
+        ratio = summary.ratio_text(ratios[name]) if name in ratios else "-"
+        rows.append([name, *[summary.rps_text(pages[a].get(name)) for a in APPS], ratio])
+    for label, key, unit in (
+        ("memory per worker", "memory_per_worker_mb", " MB"),
+        ("start-up", "startup_seconds", " s"),
+    ):
+        rows += (
+            [[label, *[bench_figure(bench, a, key, unit) for a in APPS], ""]]
+            if pages["django"]
+            else []
+        )
     title = "Requests per second: the median of the runs ± half their spread (max - min)"
     columns = ["page", "Django", "Flask", "Flask / Django (paired runs)"]
-    tables = [Table(title, columns, rows, {1, 2})][: bool(rows)]
-    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in summary.BENCH_NOTES if bench.get(k)]
-    title = "9. Performance (build/bench.json, written by make bench)"
-    return Section("bench", title, summary.bench_sentence(bench), tables, notes)
+    tables = [Table(title, columns, rows, {1, 2})] if rows else []
+    shown = ("server", "load_generator", "settings")
+    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in shown if k in bench]
+    medians = [statistics.median(r) for r in ratios.values()]
+    noisy = sum(min(r) <= 1 <= max(r) for r in ratios.values())
+    sentence = "Not measured here: make bench writes build/bench.json."
+    if ratios:
+        sentence = (
+            f"Flask serves {min(medians):.2f}x to {max(medians):.2f}x Django's requests per second "
+            f"over {len(ratios)} pages (median of paired runs); on {noisy} of them the runs "
+            "overlap 1x, within the noise."
+        )
+    title = "Performance (build/bench.json, written by make bench)"
+    return Section("bench", title, sentence, tables, notes)
 
 
 def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
-    return [
-        lines_section(m),
-        deps_section(m),
-        setup_section(m),
-        spec_section(m, out),
-        defaults_section(m),
-        concepts_section(m, out),
-        claims_section(m),
-        workshop_section(m),
-        bench_section(m),
-    ]
+    """Return the parts in order, numbered; each reads the measurements and where links start."""
+    parts = (lines_section, deps_section, setup_section, spec_section, defaults_section)
+    parts += (concepts_section, claims_section, workshop_section, bench_section)
+    sections = [part(m, out) for part in parts]
+    for number, section in enumerate(sections, 1):
+        section.title = f"{number}. {section.title}"
+    return sections
 
 
 def headline(m: dict) -> Table:
     """Return the headline figures side by side, each linking to the part that details it."""
-    rows = [[Cell(label, f"#{key}"), *values] for label, key, values in summary.headline_rows(m)]
+    loc, deps, spec, bench = m["loc"], m["deps"], m["spec"], m["bench"]
+    total, memory = len(spec["rules"]), "memory_per_worker_mb"
+    figures = {
+        ("hand-written code lines", "loc"): lambda a: f"{loc[a]['hand_written']['code']:,}",
+        ("dependencies", "deps"): lambda a: f"{deps[a]['total']} packages, {mb(deps[a]['size'])}",
+        ("setup commands", "setup"): lambda a: m["setup"][a]["commands"],
+        ("setup to first 200", "setup"): lambda a: setup_time(m["setup_run"], a),
+        ("spec rules passed", "spec"): lambda a: f"{spec['totals'][a]['passed']}/{total}",
+        ("requests per second", "bench"): lambda a: summary.mean_rps(bench, a),
+        ("memory per worker", "bench"): lambda a: bench_figure(bench, a, memory, " MB"),
+    }
+    rows = [[Cell(label, f"#{key}"), *map(f, APPS)] for (label, key), f in figures.items()]
     return Table("The headline figures", ["figure", "Django", "Flask"], rows, {1, 2})
 
 
-def claims_summary(m: dict) -> Table:
-    rows = [[Cell(c["id"], f"#claim-{c['id']}"), c["claim"], c["verdict"]] for c in m["claims"]]
-    return Table("Each claim and its verdict", ["id", "claim", "verdict"], rows, brief=1)
-
-
 def build(m: dict, title: str, outputs: list[str], out: Path = BUILD) -> Report:
-    """Return the report's model: the summary first, then every part."""
-    sections = build_sections(m, out)
-    return Report(title, m["generated"], headline(m), claims_summary(m), sections, outputs)
+    """Return the report's model: the summary first (headline figures, verdicts), then the parts."""
+    claims = [[Cell(c["id"], f"#claim-{c['id']}"), c["claim"], c["verdict"]] for c in m["claims"]]
+    claims = Table("Each claim and its verdict", ["id", "claim", "verdict"], claims, brief=1)
+    return Report(title, m["generated"], headline(m), claims, build_sections(m, out), outputs)

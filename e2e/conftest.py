@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,10 +122,15 @@ def chromium() -> Browser:
 
 @pytest.fixture(scope="session")
 def site(request, tmp_path_factory) -> Site:
+    """One app on the demo data, shared by the session's tests (which add their own data)."""
+    with demo_site(request.param, tmp_path_factory.mktemp(request.param)) as served:
+        yield served
+
+
+@contextmanager
+def demo_site(name: str, folder: Path):
     """Migrate a fresh SQLite database, load the demo data through the app's CLI, serve it."""
-    name = request.param
     app = APP_CLASSES[name]()
-    folder = tmp_path_factory.mktemp(name)
     database = Databases(folder, None).new(name)
     app.prepare(database.url, STAFF)
     subprocess.run([sys.executable, *SEED_DEMO[name]], cwd=APP_DIRS[name],

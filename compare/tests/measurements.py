@@ -1,7 +1,8 @@
 """A whole set of measurements to render: compare.json's shape, small, from measurements.json.
 
 The concept map and the spec's rules are read live, so that links to the apps' files and to
-SPEC.md are the ones a run writes today; the suite's outcomes are made up (one failure).
+SPEC.md are the ones a run writes today; the suite's outcomes are made up (one failure), and
+the claims settled on all of it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from compare import concepts, spec
+from compare import claims, concepts, spec
 from toolkit.paths import APP_DIRS, SHARED_SPEC
 
 FIXTURE = Path(__file__).with_name("measurements.json")
@@ -37,4 +38,5 @@ def fixture_measurements() -> dict:
         path = Path(folder) / "spec-results.json"
         path.write_text(json.dumps({"results": results, "mode": "in-process"}))
         m["spec"] = spec.read_results(rules, path)
+    m["claims"] = claims.settle(m)
     return m

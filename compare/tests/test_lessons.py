@@ -73,16 +73,19 @@ def test_the_json_carries_each_lesson(measured):
     assert lessons["Sign out"] is None
 
 
-def test_markdown_shows_the_lesson_on_the_line_under_its_concept(measured):
+def test_every_rendering_lists_each_lesson_beside_its_concept(measured):
+    """The lessons' table: a concept with a lesson, then its lesson; no row for one without."""
     text = render.markdown(whole([report.concepts_section(measured)]))
-    lines = text.splitlines()
-    row = next(i for i, line in enumerate(lines) if line.startswith("| Sign-in throttling"))
-    assert lines[row + 1] == (
-        "| ↳ Lesson: Axes is a setting; Flask-Limiter is a decorator. | | | | |"
-    )
-    assert "| ↳ Lesson: Only hostile input needed this. |" in text
-    sign_out = next(i for i, line in enumerate(lines) if line.startswith("| Sign out"))
-    assert not lines[sign_out + 1].startswith("| ↳")  # no lesson, no line
+    assert "| Sign-in throttling | Axes is a setting; Flask-Limiter is a decorator. |" in text
+    assert "| Hardening | Only hostile input needed this. |" in text
+    assert "| Sign out |" not in text
+    console = Console(width=100, record=True)
+    render.terminal(whole([report.concepts_section(measured)]), console, full=True)
+    lines = console.export_text().splitlines()
+    row = next(line for line in lines if line.lstrip().startswith("Debug pages  "))
+    assert row.split()[-4:] == ["Django", "shows", "its", "technical"] or "Django shows" in row
+    page = render.html(whole([report.concepts_section(measured)]))
+    assert "<td>Axes is a setting; Flask-Limiter is a decorator.</td>" in page
 
 
 def test_a_concept_neither_app_writes_says_so(measured):
@@ -91,26 +94,17 @@ def test_a_concept_neither_app_writes_says_so(measured):
     assert row[1:] == ["(written by neither app)", 0, "(written by neither app)", 0]
     throttling = next(r for r in table.rows if r[0].text.startswith("Sign-in throttling"))
     assert throttling[3] == "(the framework)"  # one side empty: the framework does it
-    text = render.markdown(whole([report.concepts_section(measured)]))
-    assert "| ↳ Lesson: Django shows its technical 404 page. |" in text
-
-
-def test_terminal_prints_each_lesson_whole_under_its_row(measured):
     console = Console(width=100, record=True)
     render.terminal(whole([report.concepts_section(measured)]), console, full=True)
-    text = console.export_text()
-    lines = text.splitlines()
-    row = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Sign-in throttling"))
-    assert lines[row + 1].strip() == "↳ Lesson: Axes is a setting; Flask-Limiter is a decorator."
-    assert "↳ Lesson: Django shows its technical 404 page." in text
-    assert re.search(r"Debug pages \(errors\)\s+\(written by neither app\)\s+0", text)
+    assert re.search(
+        r"Debug pages \(errors\)\s+\(written by neither app\)\s+0", console.export_text()
+    )
 
 
-def test_html_shows_the_lessons_in_the_table_and_the_code_view(measured):
+def test_the_code_view_shows_each_lesson_under_its_concept(measured):
     page = whole([report.concepts_section(measured)])
     page.concepts = render.code_view(measured)
     text = render.html(page)
-    assert '<td colspan="5" class="lesson">↳ Lesson: Only hostile input needed this.</td>' in text
     assert '<span class="lesson">Lesson: Axes is a setting; Flask-Limiter is a decorator.' in text
     assert "Debug pages (errors) — written by neither app" in text
     assert "Nothing written by either app." in text

@@ -157,6 +157,8 @@ def test_the_bench_shows_its_noise_and_extra_claim_data_is_shown(m):
     assert rows["post"][3].endswith("(within the noise)")
     assert rows["memory per worker"][1:3] == ["62 MB", "48 MB"]
     rule = report.claims_section(m).tables[0].rows[0][4]
-    assert "figures: django_code = 1031, flask_code = 1771" in rule  # the data of its rule
+    assert "Rule: contradicted if flask_code >= django_code; supported if " in rule
+    figures = "figures: django_code = 1031, django_memory_mb = 61.5, flask_code = 1771, "
+    assert figures + "flask_memory_mb = 48.0\n" in rule  # the data its rule read
     assert f"decided by: {m['claims'][0]['decided_by']}" in rule
     assert report.bench_section({}).sentence.startswith("Not measured here")
