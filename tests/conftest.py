@@ -31,8 +31,9 @@ from toolkit.servers import Server, environ_flag
 from toolkit.wsgi import WSGITransport
 
 # The machinery beside this file: the rules (--rules, explained failures, the per-rule report)
-# and failures grouped by cause; pytester runs the suite's tests of that machinery.
-pytest_plugins = ["pytester", "tests.plugin_failures", "tests.plugin_rules"]
+# and failures grouped by cause; the scale-out profile (--scale); pytester runs the suite's tests
+# of that machinery.
+pytest_plugins = ["pytester", "tests.plugin_failures", "tests.plugin_rules", "tests.plugin_scale"]
 
 APP_NAMES = ("django", "flask")  # the adapters of tests/adapters/; --adapter adds others
 STAFF = ("staff", "Staff-Pass-2026!")
@@ -279,6 +280,7 @@ def deselection_notes(config) -> list[str]:
         "postgresql": "the database is not PostgreSQL, or unknown",
         "redis": f"no Redis answers at {REDIS_URL} (apt-get install redis-server)",
         "log": "a site at BASE_URL keeps its log to itself",
+        "mail": "a site at BASE_URL sends its mail elsewhere, not to the suite's SMTP server",
         NOT_STARTED: "start one with make check STEP=N, see docs/workshop/README.md",
     }
     notes = []

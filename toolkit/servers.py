@@ -52,12 +52,14 @@ def stop_process(
 class Server:
     """The app under gunicorn on a free local port, as in production; stopped by `stop()`."""
 
-    def __init__(self, adapter, env: dict[str, str], log: Path, workers: int = 2):
+    def __init__(
+        self, adapter, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None
+    ):
         self.adapter = adapter
         self.env = env
         self.log_path = log
         self.workers = workers
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
@@ -67,8 +69,9 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}", self.adapter.gunicorn_target,
         ]  # fmt: skip
 
-    def start(self) -> subprocess.Popen:
-        with open(self.log_path, "wb") as log:
+    def start(self, *, session: bool = False) -> subprocess.Popen:
+        """Start gunicorn; with `session`, in a process group of its own (killed as one)."""
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 self.command(),
                 cwd=self.adapter.app_dir,
@@ -76,6 +79,7 @@ class Server:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=session,
             )
         return self.process
 

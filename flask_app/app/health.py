@@ -1,8 +1,10 @@
-"""/healthz, for load balancers and container checks."""
+"""/healthz, for load balancers and container checks; 503 while the database is out of reach."""
 
-from flask import Blueprint
+import contextlib
+
+from flask import Blueprint, render_template
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from app.extensions import db, talisman
 
@@ -22,3 +24,16 @@ def healthz():
     except SQLAlchemyError:
         return "database unavailable", 503, HEADERS
     return "ok", 200, HEADERS
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+def database_unavailable(error):
+    """Answer 503 with a page that needs no database while the database is out of reach.
+
+    A request that lost its database (down, restarting) gets this at once, instead of the 500
+    of an unexpected error; the connection pool's pre-ping reconnects once it is back.
+    """
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    return render_template("503.html"), 503
