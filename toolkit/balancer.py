@@ -52,6 +52,7 @@ frontend web
 
 backend {backend}
     balance roundrobin
+    option allbackups
     option httpchk GET /healthz
     http-check expect status 200
     default-server inter 300ms fall 2 rise 1
@@ -117,8 +118,13 @@ class HAProxy:
         self.socket = folder / "haproxy.sock"
         self.config = folder / "haproxy.cfg"
         self.log_path = folder / "haproxy.log"
+        # Each replica twice: checked, and as an unchecked backup, used only when every checked
+        # one is down (the database is out of reach, say): then the replicas' own 503 page
+        # answers rather than the balancer's.
         servers = "\n".join(
-            f"    server {name} 127.0.0.1:{port} check" for name, port in replicas.items()
+            f"    server {name} 127.0.0.1:{port} check\n"
+            f"    server {name}-last 127.0.0.1:{port} backup"
+            for name, port in replicas.items()
         )
         self.config.write_text(
             HAPROXY_CONFIG.format(

@@ -100,4 +100,5 @@ def register_error_handlers(app: Flask) -> None:
         # Stands alone: the database may be what failed. After a failed statement PostgreSQL
         # refuses every other one until a rollback, and rendering loads the signed-in user.
         db.session.rollback()
-        return render_template("500.html"), 500
+        # Rendered by Jinja alone: render_template's context would load the signed-in user.
+        return app.jinja_env.get_template("500.html").render(), 500

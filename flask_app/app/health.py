@@ -2,9 +2,9 @@
 
 import contextlib
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from app.extensions import db, talisman
 
@@ -36,4 +36,18 @@ def database_unavailable(error):
     """
     with contextlib.suppress(SQLAlchemyError):
         db.session.rollback()
-    return render_template("503.html"), 503
+    # Rendered by Jinja alone: render_template's context would load the signed-in user.
+    return current_app.jinja_env.get_template("503.html").render(), 503
+
+
+@bp.teardown_app_request
+def close_session(error):
+    """End the request's database session; one whose server went away is dropped, not rolled back.
+
+    Flask-SQLAlchemy closes it a step later, rolling back on the way, which fails with a 500 when
+    the database went down between the answer and the end of the request.
+    """
+    try:
+        db.session.close()
+    except DBAPIError:
+        db.session().invalidate()  # the scoped session's own Session
