@@ -52,14 +52,12 @@ def stop_process(
 class Server:
     """The app under gunicorn on a free local port, as in production; stopped by `stop()`."""
 
-    def __init__(
-        self, adapter, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None
-    ):
+    def __init__(self, adapter, env: dict[str, str], log: Path, workers: int = 2):
         self.adapter = adapter
         self.env = env
         self.log_path = log
         self.workers = workers
-        self.port = port or free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
