@@ -16,7 +16,7 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-servers test-live test-postgres lint format \
-	test-browser run-django run-flask compare compare-setup bench bench-quick bench-profile clean \
+	test-browser test-scale run-django run-flask compare compare-setup bench bench-quick bench-profile clean \
 	check solutions break-it
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make test-servers   the shared tests that start their own gunicorn servers"
 	@echo "make test-live      the shared suite against both apps under gunicorn"
 	@echo "make test-postgres  the shared suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make test-scale     each app as 3 replicas behind HAProxy (PostgreSQL, Redis), and fault drills"
 	@echo "make test-browser   the real-browser journey on both apps (Playwright, Chromium, axe-core)"
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data (PORT=N: another port)"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data (PORT=N: another port)"
@@ -68,6 +69,16 @@ test-live: $(STAMP)
 test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --live
+
+# The scale-out profile: each app as three gunicorn replicas behind HAProxy, on one PostgreSQL
+# database (PG_URL's server) and a Redis of its own; the shared suite through the balancer, then
+# the fault drills (figures printed and kept in build/scale.json). Needs haproxy and redis-server
+# (Debian: apt-get install -y haproxy redis-server) and PostgreSQL.
+test-scale: $(STAMP)
+	rm -f build/scale.json
+	@status=0; for app in django flask; do \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --scale $$app || status=1; \
+	done; exit $$status
 
 # The real-browser journey (e2e/): Debian's chromium when it is on the PATH, else Playwright's
 # own browser; under CI=true a missing chromium fails the run.

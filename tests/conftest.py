@@ -6,7 +6,8 @@
   in the background;
 - plugin_needs.py: deselection by need, the workshop's exercise gate, CI=true's strictness;
 - plugin_failures.py: failures of one cause told once;
-- plugin_rules.py: --rules, failures explained by their rules, the per-rule report.
+- plugin_rules.py: --rules, failures explained by their rules, the per-rule report;
+- plugin_scale.py: --scale, the suite through a balancer in front of three replicas.
 
 See tests/README.md.
 """
@@ -28,6 +29,7 @@ pytest_plugins = [
     "tests.plugin_needs",
     "tests.plugin_failures",
     "tests.plugin_rules",
+    "tests.plugin_scale",
 ]
 
 

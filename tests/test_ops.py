@@ -104,13 +104,23 @@ def fresh_site(adapter, harness):
 
 
 def server_error(adapter, harness) -> tuple:
-    """Serve the app with its database out of reach (a folder that does not exist), DEBUG unset.
+    """Serve the app on a file that is no database, DEBUG unset.
 
     The app starts, and every page that reads data fails: an unexpected error, black-box.
     """
+    broken = harness.folder / f"{adapter.name}-not-a-database.sqlite3"
+    broken.write_bytes(b"not a database " * 100)
+    env = without(adapter.env(f"sqlite:///{broken}"), "DEBUG")
+    log = harness.folder / f"{adapter.name}-error.log"
+    with serving(adapter, env, log, status=None) as server:
+        return httpx.get(server.base_url + "/"), httpx.get(server.base_url + "/healthz")
+
+
+def database_out_of_reach(adapter, harness) -> tuple:
+    """Serve the app with its database out of reach (a folder that does not exist), DEBUG unset."""
     unreachable = f"sqlite:///{harness.folder}/missing/folder/db.sqlite3"
     env = without(adapter.env(unreachable), "DEBUG")
-    log = harness.folder / f"{adapter.name}-error.log"
+    log = harness.folder / f"{adapter.name}-unreachable.log"
     with serving(adapter, env, log, status=None) as server:
         return httpx.get(server.base_url + "/"), httpx.get(server.base_url + "/healthz")
 
@@ -120,6 +130,7 @@ JOBS = {
     "default-database": default_database,
     "fresh-site": fresh_site,
     "server-error": server_error,
+    "database-out-of-reach": database_out_of_reach,
 }
 
 
@@ -236,6 +247,18 @@ def test_unexpected_error_gets_the_apps_500_page(job):
     assert answer.headers.get("referrer-policy")
     assert health.status_code >= 500, "healthz says ok without a database"
     assert "Traceback" not in health.text
+
+
+@pytest.mark.rule("OPS-13", "OPS-1")
+@pytest.mark.background("database-out-of-reach")
+def test_a_database_out_of_reach_gets_the_apps_503_page(job):
+    """With the database out of reach, pages answer the site's own Service unavailable page."""
+    answer, health = job("database-out-of-reach")
+    assert_page(answer, 503, "Service unavailable", "Service unavailable | Posts")
+    for trace in TRACES:
+        assert trace not in answer.text, trace
+    assert health.status_code == 503, "healthz says ok without a database"
+    assert health.text != "ok"
 
 
 # -- OPS-7: SQLite in WAL mode; concurrent writes --------------------------------------------

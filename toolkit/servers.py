@@ -68,8 +68,9 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}", self.app.gunicorn_target,
         ]  # fmt: skip
 
-    def start(self) -> subprocess.Popen:
-        with open(self.log_path, "wb") as log:
+    def start(self, *, session: bool = False) -> subprocess.Popen:
+        """Start gunicorn; with `session`, in a process group of its own (killed as one)."""
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 self.command(),
                 cwd=self.app.app_dir,
@@ -77,6 +78,7 @@ class Server:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=session,
             )
         return self.process
 

@@ -16,6 +16,15 @@ def username(request, credentials):
     return fit_axes_username(name.lower())
 
 
+def client_address(request):
+    """Return the client's address: the socket's, or behind the proxy the one it saw (one hop)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        address = hops[-1] or address
+    return address
+
+
 def sign_in_rate(group, request):
     """Return the sign-in attempts one address may make, whatever the usernames."""
     return f"{settings.LOGIN_ADDRESS_LIMIT}/{int(settings.AXES_COOLOFF_TIME.total_seconds())}s"

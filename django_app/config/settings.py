@@ -199,7 +199,7 @@ PERMISSIONS_POLICY = dict.fromkeys(
 # from one address, that pair is refused with 429 until LOGIN_FAILURE_WINDOW seconds have passed
 # since its last counted failure. Failures are counted in the database (axes' AccessAttempt), so
 # every gunicorn worker sees the same count. Behind a proxy REMOTE_ADDR is the proxy's address:
-# set AXES_CLIENT_IP_CALLABLE to read the client's from the header the proxy sets.
+# BEHIND_PROXY below reads the client's from the header the proxy sets.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_FAILURE_WINDOW", "900")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -210,6 +210,15 @@ AXES_LOCKOUT_TEMPLATE = "429.html"
 # Attempts refused while locked out do not push the end of the lockout further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Behind one proxy (BEHIND_PROXY=1: a load balancer that sets X-Forwarded-For and -Proto on every
+# request), the client's address is the last X-Forwarded-For entry, the one the proxy appended;
+# axes and django-ratelimit both count by it (accounts/throttling.py). Off by default: a server
+# clients reach directly must not believe a header they can send themselves.
+BEHIND_PROXY = env_flag("BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+RATELIMIT_IP_META_KEY = "accounts.throttling.client_address"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Sign-in attempts from one address within that window, whatever the usernames, so that one
 # client cannot try a common password on many names (django-ratelimit, accounts/throttling.py).
 LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT") or 20)
@@ -241,12 +250,21 @@ RATELIMIT_VIEW = "accounts.views.too_many_requests"
 if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["RATELIMIT_STORAGE_URI"],
+            # Redis unreachable: a cache call answers as a miss and logs the error instead of
+            # raising; django-ratelimit then lets the request through (OPS-12), while axes
+            # keeps counting failed sign-ins in the database.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
-    # Django's own Redis cache increments atomically; django-ratelimit only knows django-redis.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    RATELIMIT_FAIL_OPEN = True
+    SILENCED_SYSTEM_CHECKS = []
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Not shared between processes: fine for one process, documented above for more.

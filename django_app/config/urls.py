@@ -1,4 +1,4 @@
-"""The site's URLs. Error pages are the templates 403.html, 404.html and 500.html."""
+"""The site's URLs. Error pages are the templates 403.html, 404.html, 500.html and 503.html."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -18,3 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# The 500 page, or 503 while the database is out of reach.
+handler500 = health.server_error

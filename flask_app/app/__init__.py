@@ -29,10 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             "ALLOWED_HOSTS is not set. Set it to the site's host names, comma-separated "
             "(DEBUG=1 allows localhost, 127.0.0.1 and [::1])."
         )
-    if app.config["HTTPS"]:
-        # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto (is the request HTTPS?)
-        # and X-Forwarded-For (the client's address, which sign-in throttling counts by).
-        # Only behind a proxy that sets both: a client could send them itself otherwise.
+    if app.config["HTTPS"] or app.config.get("BEHIND_PROXY"):
+        # Behind one proxy (TLS-terminating, or a load balancer), trust one hop of its
+        # X-Forwarded-Proto (is the request HTTPS?) and X-Forwarded-For (the client's address,
+        # which throttling counts by): the last entry, the one the proxy appended. Only behind
+        # a proxy that sets both: a client could send them itself otherwise.
         # The proxy passes the Host header on as it came, so X-Forwarded-Host is not used.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
@@ -99,4 +100,5 @@ def register_error_handlers(app: Flask) -> None:
         # Stands alone: the database may be what failed. After a failed statement PostgreSQL
         # refuses every other one until a rollback, and rendering loads the signed-in user.
         db.session.rollback()
-        return render_template("500.html"), 500
+        # Rendered by Jinja alone: render_template's context would load the signed-in user.
+        return app.jinja_env.get_template("500.html").render(), 500

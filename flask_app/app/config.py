@@ -77,6 +77,11 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     # Retry-After (and X-RateLimit-*) on the sign-in form's answers, the 429 included.
     RATELIMIT_HEADERS_ENABLED = True
+    # When the shared store (Redis) cannot be reached, count in each process's memory until it
+    # answers again (Flask-Limiter logs a warning) rather than fail every limited request (OPS-12);
+    # a count that fails after the view ran (the refused sign-in's) is logged, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     def __init__(self, instance_path: str, environ: dict[str, str] | None = None) -> None:
         environ = os.environ if environ is None else environ
@@ -108,6 +113,10 @@ class Config:
         self.PASSWORD_RESET_LIMIT = int(environ.get("PASSWORD_RESET_LIMIT") or 5)
         self.PASSWORD_RESET_WINDOW = int(environ.get("PASSWORD_RESET_WINDOW") or 3600)
         self.__dict__.update(mail_settings(environ))
+
+        # BEHIND_PROXY=1: one proxy (a load balancer) sets X-Forwarded-For and -Proto; off, a
+        # server clients reach directly ignores them (create_app's ProxyFix).
+        self.BEHIND_PROXY = env_flag(environ.get("BEHIND_PROXY"))
 
         # The production profile: HTTPS=1 behind a TLS-terminating proxy.
         self.HTTPS = env_flag(environ.get("HTTPS"))

@@ -75,6 +75,9 @@ def never_cache_signed_in(response: Response) -> Response:
     The Cache-Control of Django's never_cache: after sign-out on a shared computer, the back
     button shows none of the user's pages. Static files, the same for everyone, stay cacheable.
     """
+    # A 5xx page shows nobody's data, and the user may be unreadable (the database is down).
+    if response.status_code >= 500:
+        return response
     if response.mimetype == "text/html" and current_user.is_authenticated:
         response.cache_control.max_age = 0
         response.cache_control.no_cache = True

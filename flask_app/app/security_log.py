@@ -58,5 +58,8 @@ def init_app(app: Flask) -> None:
     # Flask's logging docs do for other libraries' loggers.
     log.setLevel(logging.INFO)
     log.addHandler(default_handler)
+    # Flask-Limiter's warnings too (its only handler is a NullHandler): that Redis, the shared
+    # store of the throttle counts, cannot be reached and each process counts alone (OPS-12).
+    logging.getLogger("flask-limiter").addHandler(default_handler)
     user_logged_in.connect(signed_in, app)
     user_logged_out.connect(signed_out, app)
