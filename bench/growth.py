@@ -62,22 +62,27 @@ def count_size(kind: str, size: int, work: Path) -> dict:
 
 
 def main(quick: bool = False, kinds=("sqlite", "postgresql"), sizes=None) -> int:
+    """Count every size on every database, writing the results after each (a long run)."""
     sizes = sizes or (QUICK_SIZES if quick else SIZES)
     found: dict = {kind: {} for kind in kinds}
+    result = {"generated": None, "growth": {"sizes": list(sizes), "counts": list(COUNTS)}}
+    failed = 0
+    BUILD.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp:
         for kind in kinds:
             for size in sizes:
-                for side, pages in count_size(kind, size, Path(tmp)).items():
-                    found[kind].setdefault(side, {})[str(size)] = pages
-    result = {
-        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "growth": {"sizes": list(sizes), "counts": list(COUNTS), "databases": found},
-    }
-    BUILD.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+                try:
+                    for side, pages in count_size(kind, size, Path(tmp)).items():
+                        found[kind].setdefault(side, {})[str(size)] = pages
+                except RuntimeError as error:  # a database gone mid-run: say so, go on
+                    failed += 1
+                    found[kind].setdefault("errors", {})[str(size)] = str(error)[-600:]
+                result["generated"] = datetime.now(UTC).isoformat(timespec="seconds")
+                result["growth"]["databases"] = found
+                OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(table(result["growth"]))
     print(f"\nwrote {OUT}")
-    return 0
+    return 1 if failed else 0
 
 
 def table(growth: dict) -> str:
@@ -90,6 +95,8 @@ def table(growth: dict) -> str:
                   + f"{'growth':>8}" + ("  db ms" if kind != "sqlite" else "")]  # fmt: skip
         for name in (*READ_PAGES, "deep_page"):
             for side, by_size in sides.items():
+                if side == "errors":
+                    continue
                 figures = [by_size.get(s, {}).get(name, {}) for s in sizes]
                 counts = [f.get("instructions") for f in figures]
                 cells = "".join(f"{c / 1e6:>10.2f}" if c else f"{'-':>10}" for c in counts)
