@@ -16,7 +16,7 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-servers test-live test-postgres lint format \
-	test-browser test-scale run-django run-flask compare compare-setup bench bench-quick bench-profile clean \
+	test-browser test-scale run-django run-flask compare compare-setup bench bench-quick bench-growth bench-profile clean \
 	check solutions break-it
 
 help:
@@ -30,7 +30,8 @@ help:
 	@echo "make run-django     the Django app on http://127.0.0.1:8000 with demo data (PORT=N: another port)"
 	@echo "make run-flask      the Flask app on http://127.0.0.1:5000 with demo data (PORT=N: another port)"
 	@echo "make lint           ruff check and ruff format --check"
-	@echo "make bench          both apps and a plain-WSGI ceiling under gunicorn and wrk (build/bench.json)"
+	@echo "make bench          instructions per request (callgrind), then gunicorn and wrk (build/bench.json)"
+	@echo "make bench-growth   instructions per request at 1,000 to 100,000 posts, SQLite and PostgreSQL"
 	@echo "make compare        measure both apps and print the report (build/compare.*)"
 	@echo "make compare-setup  the same, with each app's setup run from scratch and timed"
 	@echo "make check STEP=N   the workshop: exercise N's checkpoint on both apps (APP=django|flask: one)"
@@ -143,10 +144,15 @@ compare: $(STAMP)
 compare-setup: $(STAMP)
 	$(PY) compare.py --run-setup
 
-# Performance: both apps and a plain-WSGI ceiling under the same gunicorn, measured with wrk
-# (Debian: apt-get install wrk; without it a slower Python load generator, labelled as such).
+# Performance: instructions per request under callgrind (Debian: apt-get install valgrind), then
+# both apps and a plain-WSGI ceiling under the same gunicorn, loaded by wrk (Debian: apt-get
+# install wrk; without it a slower Python load generator, labelled as such).
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The counts as the data grows: 1,000 to 100,000 posts, SQLite and PostgreSQL (PG_URL's server).
+bench-growth: $(STAMP)
+	PG_URL=$(PG_URL) $(PY) -m bench --growth
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick

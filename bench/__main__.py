@@ -1,8 +1,13 @@
-"""Run the bench: `python -m bench [--quick] [--profile]`."""
+"""Run the bench: `python -m bench [--quick] [--profile] [--growth]`."""
 
 import sys
 
-from bench import profile, run
+from bench import growth, profile, run
 
 args = run.parse(sys.argv[1:])
-sys.exit(profile.main(args.out or run.OUT) if args.profile else run.main(sys.argv[1:]))
+if args.profile:
+    sys.exit(profile.main(args.out or run.OUT))
+if args.growth:
+    sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else None
+    sys.exit(growth.main(args.quick, tuple(args.databases.split(",")), sizes))
+sys.exit(run.main(sys.argv[1:]))

@@ -1,19 +1,23 @@
-"""The bench's work inside one app's process: seed its database, count its queries, profile a page.
+"""The bench's work inside one side's process: seed, sign in, count, time and profile requests.
 
-Run as `python -m bench.appside APP COMMAND [ARG]` from the app's own folder (so that its
-packages import as they do under gunicorn), with the repository on PYTHONPATH and the app's
-settings (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS) in the environment. Each app is seeded through
-its own ORM: the two schemas differ, the data (users, posts, times) is the same.
+Run as `python -m bench.appside SIDE COMMAND [ARG...]` from the side's own folder (so that its
+packages import as they do under gunicorn), with the repository on PYTHONPATH and the side's
+settings (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, BENCH_PROFILE) in the environment. Each app
+is seeded through its own ORM: the two schemas differ, the data (users, posts, times) is the
+same. SIDE is django, flask or ceiling (the plain WSGI app, on the Django app's database).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench import inproc
+from bench.pages import FLASK_CONFIG
 
 USERS = [f"writer{n}" for n in range(5)]
 PASSWORD = "bench-pass-2026"
@@ -22,10 +26,10 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 SIGNED_IN = USERS[0]
 # What the create page's POST sends (the bench's load generator sends the same).
 NEW_POST = {"title": "A post from the bench", "body": "Written under load.", "status": "published"}
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+CPU_REQUESTS = 50  # requests a page for its CPU time per request
 
 
-def posts() -> list[dict]:
+def posts(count: int = POST_COUNT) -> list[dict]:
     """Return the posts both apps get: every tenth a draft, one an hour from 1 January 2026."""
     return [
         {
@@ -35,13 +39,8 @@ def posts() -> list[dict]:
             "author": n % len(USERS),
             "created": START + timedelta(hours=n),
         }
-        for n in range(POST_COUNT)
+        for n in range(count)
     ]
-
-
-def data_statements(statements: list[str]) -> int:
-    """Count the statements that read or write data (transaction control left out)."""
-    return sum(1 for s in statements if not s.lstrip().upper().startswith(TRANSACTION_CONTROL))
 
 
 # -- Django ----------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ def django_setup():
     django.setup()
 
 
-def django_seed() -> None:
+def django_seed(count: int) -> None:
     django_setup()
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -68,7 +67,7 @@ def django_seed() -> None:
             User.objects.create(username=name, email=f"{name}@example.com", password=hashed)
             for name in USERS
         ]
-        rows = posts()
+        rows = posts(count)
         made = Post.objects.bulk_create(
             Post(title=r["title"], body=r["body"], status=r["status"], author=users[r["author"]])
             for r in rows
@@ -76,65 +75,19 @@ def django_seed() -> None:
         # auto_now_add sets `created` on insert: give the seeded times afterwards.
         for post, row in zip(made, rows, strict=True):
             post.created = post.updated = row["created"]
-        Post.objects.bulk_update(made, ["created", "updated"], batch_size=250)
-
-
-def django_client():
-    """Return Django's test client signed in as the bench's user (no password hashing)."""
-    from django.test import Client
-
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=SIGNED_IN))
-    return client
-
-
-def django_queries(pages: list[dict]) -> dict[str, int]:
-    django_setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    counts = {}
-    for page in pages:
-        client = django_client() if page["signed_in"] else Client()
-
-        def send(client=client, page=page):
-            if page["method"] == "POST":
-                return client.post(page["path"], NEW_POST)
-            return client.get(page["path"])
-
-        send()  # the first request fills per-process caches (content types, templates)
-        with CaptureQueriesContext(connection) as captured:
-            response = send()
-        assert response.status_code in (200, 302), (page, response.status_code)
-        counts[page["name"]] = data_statements([q["sql"] for q in captured.captured_queries])
-    return counts
-
-
-def django_wsgi(page: dict):
-    """Return the WSGI app and the Cookie header for a page."""
-    django_setup()
-    from django.core.wsgi import get_wsgi_application
-
-    cookie = ""
-    if page["signed_in"]:
-        client = django_client()
-        cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
-    return get_wsgi_application(), cookie
+        Post.objects.bulk_update(made, ["created", "updated"], batch_size=500)
 
 
 # -- Flask -----------------------------------------------------------------------------------
 
 
-def flask_app(**config):
+def flask_app(profile: str = "stock"):
     from app import create_app
 
-    return create_app(config or None)
+    return create_app(FLASK_CONFIG[profile] or None)
 
 
-def flask_seed() -> None:
+def flask_seed(count: int) -> None:
     from werkzeug.security import generate_password_hash
 
     from app.extensions import db
@@ -154,113 +107,46 @@ def flask_seed() -> None:
                 created=r["created"],
                 updated=r["created"],
             )
-            for r in posts()
+            for r in posts(count)
         )
         db.session.commit()
 
 
-def flask_client(app, signed_in: bool):
-    client = app.test_client()
-    if signed_in:
-        answer = client.post("/accounts/login/", data={"username": SIGNED_IN, "password": PASSWORD})
-        assert answer.status_code in (302, 303), answer.status_code
-    return client
+def application(side: str):
+    """Return a side's WSGI callable, built as gunicorn builds it (BENCH_PROFILE: stock, lean)."""
+    if side == "django":
+        django_setup()
+        from django.core.wsgi import get_wsgi_application
 
+        return get_wsgi_application()
+    if side == "flask":
+        return flask_app(os.environ.get("BENCH_PROFILE", "stock"))
+    from bench.ceiling import application as ceiling
 
-def flask_queries(pages: list[dict]) -> dict[str, int]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    # The token is checked as usual under gunicorn; here only the queries are counted.
-    app = flask_app(WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        engine = db.engine
-    counts = {}
-    for page in pages:
-        client = flask_client(app, page["signed_in"])
-        send = client.post if page["method"] == "POST" else client.get
-        kwargs = {"data": NEW_POST} if page["method"] == "POST" else {}
-        send(page["path"], **kwargs)
-        statements: list[str] = []
-
-        def count(conn, cursor, statement, *args, into=statements):
-            into.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            response = send(page["path"], **kwargs)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code in (200, 302, 303), (page, response.status_code)
-        counts[page["name"]] = data_statements(statements)
-    return counts
-
-
-def flask_wsgi(page: dict):
-    app = flask_app()
-    cookie = ""
-    if page["signed_in"]:
-        client = flask_client(app, True)
-        cookie = f"session={client.get_cookie('session').value}"
-    return app, cookie
+    return ceiling
 
 
 # -- profiling -------------------------------------------------------------------------------
 
 
-def call(application, path: str, cookie: str) -> int:
-    """Send one GET straight to the WSGI callable, as gunicorn would; return the status."""
-    path, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
-    if cookie:
-        environ["HTTP_COOKIE"] = cookie
-    status = []
-    body = application(environ, lambda s, h, exc_info=None: status.append(s))
-    try:
-        for _ in body:
-            pass
-    finally:
-        if hasattr(body, "close"):
-            body.close()
-    return int(status[0].split()[0])
-
-
-def profile(app: str, page: dict, seconds: float, out_html: str) -> str:
-    """Profile a GET page for about `seconds` of requests; write HTML, return the text report."""
+def profile(side: str, page: dict, seconds: float, out_html: str, saved: Path) -> str:
+    """Profile a page for about `seconds` of requests; write HTML, return the text report."""
     from pyinstrument import Profiler
 
-    application, cookie = (django_wsgi if app == "django" else flask_wsgi)(page)
-    for _ in range(20):  # warm-up: first-request work is not what a busy server pays
-        assert call(application, page["path"], cookie) == 200
+    app = application(side)
+    request = requests_for(app, [page], saved)[page["name"]]
+    inproc.send(app, request, 20)  # warm-up: first-request work is not what a busy server pays
     profiler = Profiler(interval=0.0002)
     count = 0
     deadline = time.perf_counter() + seconds
     profiler.start()
     while time.perf_counter() < deadline:
-        call(application, page["path"], cookie)
+        inproc.send(app, request, 1)
         count += 1
     profiler.stop()
     with open(out_html, "w", encoding="utf-8") as f:
         f.write(profiler.output_html())
-    header = f"{app} {page['path']}: {count} requests in {seconds:.1f} s, in-process WSGI calls\n"
+    header = f"{side} {page['path']}: {count} requests in {seconds:.1f} s, in-process WSGI calls\n"
     shares = self_time_by_package(profiler.last_session.root_frame())
     summary = "Own time by package (where the CPU went, callers not counted):\n" + "".join(
         f"  {name:<28}{share:>6.1%}\n" for name, share in shares[:12]
@@ -296,16 +182,43 @@ def self_time_by_package(root) -> list[tuple[str, float]]:
     return sorted(((k, v / whole) for k, v in totals.items()), key=lambda kv: -kv[1])
 
 
+def requests_for(app, pages: list[dict], saved: Path) -> dict:
+    """Return each page's request: signed in and checked now, or as saved by an earlier run."""
+    if saved.is_file():
+        return json.loads(saved.read_text())
+    requests = inproc.prepare(app, pages, SIGNED_IN, PASSWORD, NEW_POST)
+    saved.write_text(json.dumps(requests))
+    return requests
+
+
+def measure(side: str, pages: list[dict], saved: Path) -> dict:
+    """Return each page's SQL statements at the driver and CPU time per request (no callgrind)."""
+    with inproc.traced_connections() as (statements, backends):
+        app = application(side)
+        requests = requests_for(app, pages, saved)
+        sql = inproc.sql_counts(app, requests, statements)
+        cpu = inproc.cpu_seconds(app, requests, CPU_REQUESTS, backends)
+    return {"sql": sql, "cpu": cpu}
+
+
 def main(argv: list[str]) -> None:
-    app, command, *rest = argv
+    side, command, *rest = argv
     if command == "seed":
-        (django_seed if app == "django" else flask_seed)()
-    elif command == "queries":
-        pages = json.loads(rest[0])
-        print(json.dumps((django_queries if app == "django" else flask_queries)(pages)))
-    elif command == "profile":
+        count = int(rest[0]) if rest else POST_COUNT
+        (django_seed if side == "django" else flask_seed)(count)
+    elif command == "prepare":  # PAGES_JSON REQUESTS_FILE: sign in, check the pages, save
+        requests_for(application(side), json.loads(rest[0]), Path(rest[1]))
+        print("prepared")
+    elif command == "measure":  # PAGES_JSON REQUESTS_FILE
+        print(json.dumps(measure(side, json.loads(rest[0]), Path(rest[1]))))
+    elif command == "callgrind":  # PAGES_JSON REQUESTS_FILE N 2N (run under valgrind)
+        app = application(side)
+        requests = requests_for(app, json.loads(rest[0]), Path(rest[1]))
+        counts = (int(rest[2]), int(rest[3]))
+        print(json.dumps(inproc.callgrind_loops(app, requests, counts)))
+    elif command == "profile":  # PAGE_JSON SECONDS OUT_HTML REQUESTS_FILE
         page, seconds, out_html = json.loads(rest[0]), float(rest[1]), rest[2]
-        print(profile(app, page, seconds, out_html))
+        print(profile(side, page, seconds, out_html, Path(rest[3])))
     else:
         raise SystemExit(f"unknown command {command!r}")
 
