@@ -150,7 +150,7 @@ CASES = [
     ("C11", {"bench": bench({"home": (100, 130), "search": (100, 100)}, ("home", "search"))}, M),
     ("C11", {"bench": bench({"home": (100, 100), "search": (200, 100)}, ("home", "search"))}, C),
     ("C11", {}, B), ("C11", {"bench": bench({"healthz": (100, 100)})}, B),
-    ("C12", {}, C), ("C12", {"spec.rules.6.apps.flask.outcome": "failed"}, M), ("C12", NOT_RUN, N),
+    ("C12", {}, B), ("C12", {"spec.rules.6.apps.flask.outcome": "failed"}, M), ("C12", NOT_RUN, N),
     ("C12", {"bench": bench({}, django={"concurrency": LOAD}, flask={"concurrency": LOAD})}, C),
     ("C12", {"bench": bench({}, django={"concurrency": LOAD},
                             flask={"concurrency": {"requests": 5000, "failed": 3}})}, M),
