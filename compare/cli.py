@@ -54,18 +54,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class Steps:
+    """Run measuring steps, showing each and keeping how long it took."""
+
+    def __init__(self, status, timings: dict):
+        self.status, self.timings = status, timings
+
+    def __call__(self, name: str, text: str, function):
+        self.status(text)
+        started = time.perf_counter()
+        value = function()
+        self.timings[name] = round(time.perf_counter() - started, 2)
+        return value
+
+
 def measure(args: argparse.Namespace, status) -> dict:
     """Take every measurement; `status(text)` shows progress."""
     m: dict = {"generated": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
-    timings = m["timings"] = {}
+    step = Steps(status, m.setdefault("timings", {}))
+    measure_code(m, step)
+    measure_setup(m, step, args.run_setup)
+    digest = step("hash", "hashing the sources the tests depend on", spec.source_hash)
+    if args.no_tests:
+        last_test_results(m)
+    else:
+        m["spec_run"] = step(
+            "suite",
+            "the shared suite (cached by source hash)",
+            lambda: spec.run_suite(digest, args.rerun_tests, status),
+        )
+        m["unit"] = step(
+            "unit",
+            "each app's unit tests (cached by source hash)",
+            lambda: spec.run_unit_tests(digest, args.rerun_tests, status),
+        )
+    m["spec"] = spec.read_results(spec.spec_rules())
+    m["bench"] = bench.load()
+    m["workshop"] = step("workshop", "the workshop's change cost", workshop.measure)
+    m["claims"] = claims.settle(m)
+    return m
 
-    def step(name: str, text: str, function):
-        status(text)
-        started = time.perf_counter()
-        value = function()
-        timings[name] = round(time.perf_counter() - started, 2)
-        return value
 
+def measure_code(m: dict, step: Steps) -> None:
+    """Measure the apps' code, dependencies and defaults (the probes run while code is counted)."""
     resolved = step(
         "concepts",
         "resolving the concept map",
@@ -100,46 +131,35 @@ def measure(args: argparse.Namespace, status) -> dict:
         probes.result,
     )
     pool.shutdown()
-    if args.run_setup:
+
+
+def measure_setup(m: dict, step: Steps, run_setup: bool) -> None:
+    """Run each app's documented setup from scratch when asked; read the last run's figures."""
+    if run_setup:
         runs = {"ran_at": m["generated"]}
         for app in APP_DIRS:
             runs[app] = step(
                 f"setup-{app}",
                 f"{app}: running the documented setup from scratch",
-                lambda app=app: setup.run_setup(app, progress=status),
+                lambda app=app: setup.run_setup(app, progress=step.status),
             )
         BUILD.mkdir(exist_ok=True)
         SETUP_RUN.write_text(json.dumps(runs, indent=2))
     m["setup_run"] = json.loads(SETUP_RUN.read_text()) if SETUP_RUN.is_file() else None
 
-    digest = step("hash", "hashing the sources the tests depend on", spec.source_hash)
-    if args.no_tests:
-        m["spec_run"] = {"line": "not run (--no-tests)", "cached": True}
-        m["unit"] = {app: {"counts": {}} for app in APP_DIRS}
-        for name in ("spec-run", *(f"unit-{a}" for a in APP_DIRS)):
-            path = BUILD / f"{name}.json"
-            if path.is_file():
-                record = {**json.loads(path.read_text()), "cached": True}
-                if name == "spec-run":
-                    m["spec_run"] = record
-                else:
-                    m["unit"][name.removeprefix("unit-")] = record
-    else:
-        m["spec_run"] = step(
-            "suite",
-            "the shared suite (cached by source hash)",
-            lambda: spec.run_suite(digest, args.rerun_tests, status),
-        )
-        m["unit"] = step(
-            "unit",
-            "each app's unit tests (cached by source hash)",
-            lambda: spec.run_unit_tests(digest, args.rerun_tests, status),
-        )
-    m["spec"] = spec.read_results(spec.spec_rules())
-    m["bench"] = bench.load()
-    m["workshop"] = step("workshop", "the workshop's change cost", workshop.measure)
-    m["claims"] = claims.settle(m)
-    return m
+
+def last_test_results(m: dict) -> None:
+    """Read the last runs' results of the suite and unit tests (--no-tests)."""
+    m["spec_run"] = {"line": "not run (--no-tests)", "cached": True}
+    m["unit"] = {app: {"counts": {}} for app in APP_DIRS}
+    for name in ("spec-run", *(f"unit-{a}" for a in APP_DIRS)):
+        path = BUILD / f"{name}.json"
+        if path.is_file():
+            record = {**json.loads(path.read_text()), "cached": True}
+            if name == "spec-run":
+                m["spec_run"] = record
+            else:
+                m["unit"][name.removeprefix("unit-")] = record
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -377,6 +377,11 @@ def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
     return sections
 
 
+def rules_passed(totals: dict, total: int) -> str:
+    """Say how many rules passed, or that the suite has not run (compare.py --no-tests)."""
+    return "not run" if totals["not run"] == total else f"{totals['passed']}/{total}"
+
+
 def headline(m: dict) -> Table:
     """Return the headline figures side by side, each linking to the part that details it."""
     loc, deps, spec, bench = m["loc"], m["deps"], m["spec"], m["bench"]
@@ -386,7 +391,7 @@ def headline(m: dict) -> Table:
         ("dependencies", "deps"): lambda a: f"{deps[a]['total']} packages, {mb(deps[a]['size'])}",
         ("setup commands", "setup"): lambda a: m["setup"][a]["commands"],
         ("setup to first 200", "setup"): lambda a: setup_time(m["setup_run"], a),
-        ("spec rules passed", "spec"): lambda a: f"{spec['totals'][a]['passed']}/{total}",
+        ("spec rules passed", "spec"): lambda a: rules_passed(spec["totals"][a], total),
         ("requests per second", "bench"): lambda a: summary.mean_rps(bench, a),
         ("memory per worker", "bench"): lambda a: bench_figure(bench, a, memory, " MB"),
     }

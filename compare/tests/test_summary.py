@@ -165,3 +165,12 @@ def test_the_bench_shows_its_noise_and_extra_claim_data_is_shown(m):
     assert figures + "flask_memory_mb = 48.0\n" in rule  # the data its rule read
     assert f"decided by: {m['claims'][0]['decided_by']}" in rule
     assert report.bench_section({}).sentence.startswith("Not measured here")
+
+
+def test_without_test_results_the_rules_passed_say_not_run(m):
+    """compare.py --no-tests with no earlier run: the headline says "not run", not "0/74"."""
+    total = len(m["spec"]["rules"])
+    none_run = {app: {"passed": 0, "failed": 0, "not run": total} for app in m["spec"]["totals"]}
+    lines = terminal({**m, "spec": {**m["spec"], "totals": none_run}})
+    row = next(line for line in lines if "spec rules passed" in line)
+    assert re.search(r"spec rules passed\s+not run\s+not run", row)
