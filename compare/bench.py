@@ -67,6 +67,11 @@ def app_figure(bench: dict | None, app: str, *keys: str):
     return value
 
 
+def profile(bench: dict | None, name: str) -> dict:
+    """Return one profile's figures (stock or lean) in the shape of the whole, for the readers."""
+    return ((bench or {}).get("profiles") or {}).get(name) or {}
+
+
 def mean_ratio(bench: dict | None, app: str, db_bound: bool | None = None) -> float | None:
     """Return the mean ratio to the plain-WSGI ceiling over the app's pages (optionally by kind)."""
     pages = app_figure(bench, app, "pages") or {}

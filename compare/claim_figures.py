@@ -7,6 +7,7 @@ failed. A missing key is a bug and raises. Bench figures come through compare/be
 from __future__ import annotations
 
 from compare import bench as benchmod
+from compare import scale
 
 APPS = ("django", "flask")
 PAGE_RULES = ("READ-", "POST-", "AUTH-")
@@ -36,6 +37,7 @@ def figures(m: dict) -> dict:
             **probe_figures(m, app),
             **debug_figures(m["defaults"][app]["debug_page"]),
             **bench_figures(m["bench"], app),
+            **scale_figures(m, app),
         }
         found |= {f"{app}_{name}": value for name, value in each.items()}
     return found
@@ -134,21 +136,43 @@ def debug_figures(page: dict) -> dict:
 
 def bench_figures(bench: dict | None, app: str) -> dict:
     """Return an app's figures of make bench (build/bench.json), None where it has not run."""
-    pairs, medians = benchmod.paired_ratios(bench), benchmod.page_ratios(bench)
-    flask = app == "flask"
-
-    def ahead(name: str) -> bool:
-        """Clearly ahead: beyond 10% in the median, and ahead in at least 80% of the pairs."""
-        wins = sum(1 for r in pairs[name] if (r > 1) == flask and r != 1)
-        clear = medians[name] > 1.1 if flask else medians[name] < 1 / 1.1
-        return clear and wins >= 0.8 * len(pairs[name])
-
+    ratios = benchmod.instruction_ratios(bench)
+    # Clearly lighter: 10% fewer instructions per request (the counts repeat within 0.5%).
+    lighter = [r for r in ratios.values() if (r < 1 / 1.1 if app == "flask" else r > 1.1)]
     return {
         "memory_mb": benchmod.app_figure(bench, app, "memory_per_worker_mb"),
         "load_failed": benchmod.app_figure(bench, app, "concurrency", "failed"),
         "load_requests": benchmod.app_figure(bench, app, "concurrency", "requests"),
-        "ceiling_share": benchmod.mean_ratio(bench, app, db_bound=True),
-        "pages_ahead": sum(1 for name in pairs if ahead(name)) if pairs else None,
+        "pages_lighter": len(lighter) if ratios else None,
+    }
+
+
+def scale_figures(m: dict, app: str) -> dict:
+    """Return an app's figures of make test-scale's drills, None where they have not run."""
+    rows = [row for row in scale.drill_rows(m["scale"]) if row["app"] == app]
+    replicas = (m["replicas"] or {}).get(app)
+
+    def total(key: str) -> int | None:
+        return sum(row[key] or 0 for row in rows) if rows else None
+
+    return {
+        "drills_held": scale.drills_held(m["scale"]).get(app),
+        "drill_requests": total("requests"),
+        "drill_failed": total("failed"),
+        "drill_writes": total("acknowledged_writes"),
+        "drill_lost": total("lost"),
+        "replica_packages": len(replicas["packages"]) if replicas else None,
+        "replica_package_names": replicas["packages"] if replicas else None,
+    }
+
+
+def quiet_ratios(bench: dict | None) -> dict[str, float]:
+    """Return the database-bound pages' paired req/s ratios where neither app's run was noisy."""
+    noisy = benchmod.noisy_pages(bench)
+    return {
+        name: ratio
+        for name, ratio in benchmod.page_ratios(bench, db_bound=True).items()
+        if not {f"django/{name}", f"flask/{name}"} & set(noisy)
     }
 
 
@@ -160,7 +184,8 @@ def shared_figures(m: dict) -> dict:
     flask_deps = m["deps"]["flask"]["packages"]
     pallets = next(p["maintainer"] for p in flask_deps if p["key"] == "flask")
     stack = {"flask", *(name.lower() for name in closure["requires"])}
-    db_ratios = benchmod.page_ratios(m["bench"], db_bound=True)
+    db_ratios = benchmod.instruction_ratios(m["bench"], db_bound=True)
+    quiet = quiet_ratios(m["bench"])
     return {
         "code_text": code_text(m),
         "code_ratio": code["flask"] / code["django"],
@@ -184,10 +209,14 @@ def shared_figures(m: dict) -> dict:
             if f["flask"]["package"]
             and f["flask"]["package"].split()[0].rstrip(",").lower() in stack
         ],
-        "pages": len(benchmod.paired_ratios(m["bench"])) or None,
-        "page_ratios": ratios_text(benchmod.page_ratios(m["bench"])),
+        "pages": len(benchmod.instruction_ratios(m["bench"])) or None,
+        "page_ratios": ratios_text(benchmod.instruction_ratios(m["bench"])),
         "db_page_ratios": ratios_text(db_ratios),
-        "farthest_apart": max((max(r, 1 / r) for r in db_ratios.values()), default=None),
+        "db_low": min(db_ratios.values(), default=None),
+        "db_high": max(db_ratios.values(), default=None),
+        "quiet_rps_ratios": ratios_text(quiet),
+        "quiet_rps_apart": max((max(r, 1 / r) for r in quiet.values()), default=None),
+        "noisy_pages": benchmod.noisy_pages(m["bench"]),
     }
 
 

@@ -20,6 +20,7 @@ from compare import (
     loc,
     render,
     report,
+    scale,
     setup,
     spec,
     workshop,
@@ -90,6 +91,7 @@ def measure(args: argparse.Namespace, status) -> dict:
         )
     m["spec"] = spec.read_results(spec.spec_rules())
     m["bench"] = bench.load()
+    m["scale"], m["replicas"] = scale.load(), scale.replica_changes()
     m["workshop"] = step("workshop", "the workshop's change cost", workshop.measure)
     m["claims"] = claims.settle(m)
     return m

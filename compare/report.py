@@ -2,80 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import re
-import statistics
 from collections import Counter
-from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
-from compare import bench as benchmod
 from compare import summary
 from compare.claims import VERDICTS
 from compare.loc import HAND_WRITTEN, KINDS
+from compare.model import Cell, Report, Section, Table, link, pairs, slug
+from compare.performance import bench_section, headline_instructions, scale_section
 from compare.summary import NAMES, bench_figure, change_cell, cookie_text, mb, setup_time, versus
 from toolkit.paths import APP_DIRS, APPS, BUILD, SHARED_SPEC
 
 SPEC = SHARED_SPEC / "SPEC.md"
 COMPLEXITY = {"functions and classes": "blocks", "mean complexity": "mean"}
 COMPLEXITY |= {"sum of complexity": "total", "blocks over 10": "over_10"}
-
-
-@dataclass
-class Cell:
-    """A cell that is more than its text: a link (href) or a place to link to (id)."""
-
-    text: str
-    href: str | None = None
-    id: str | None = None
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list]  # values: text, a number, a Cell, or a list of Cells (one a line)
-    numeric: set[int] = field(default_factory=set)  # right-aligned column indexes
-    brief: int | None = None  # a column cut to one line a row in the terminal (not elsewhere)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    sentence: str  # what the figures show, computed from them
-    tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    title: str
-    generated: str
-    figures: Table
-    claims: Table
-    sections: list[Section]
-    outputs: list[str]
-    footer: str = ""
-    concepts: list[dict] = field(default_factory=list)  # the code view (HTML only)
-    shots: list[dict] = field(default_factory=list)
-
-
-def slug(text: str) -> str:
-    """Return the anchor GitHub gives a heading (lower case, punctuation dropped, - for spaces)."""
-    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
-
-
-def link(path: Path, out: Path) -> str:
-    """Return a link to a file of the repository relative to the folder the report is in."""
-    return Path(os.path.relpath(path, out)).as_posix()
-
-
-def pairs(title: str, rows: dict[str, object], numeric: set[int] | None = None) -> Table:
-    """Return a table of figures side by side: each row's label, then row(app) for each app."""
-    rows = [[label, *map(row, APPS)] for label, row in rows.items()]
-    return Table(title, ["figure", "Django", "Flask"], rows, numeric or set())
 
 
 def lines_section(m: dict, out: Path = BUILD) -> Section:
@@ -332,45 +273,10 @@ def workshop_section(m: dict, out: Path = BUILD) -> Section:
     return Section("workshop", title, sentence, [table], notes)
 
 
-def bench_section(m: dict, out: Path = BUILD) -> Section:
-    bench = m.get("bench") or {}
-    pages = {a: benchmod.app_figure(bench, a, "pages") or {} for a in APPS}
-    ratios = benchmod.paired_ratios(bench)
-    rows = []
-    for name in pages["django"]:
-        ratio = summary.ratio_text(ratios[name]) if name in ratios else "-"
-        rows.append([name, *[summary.rps_text(pages[a].get(name)) for a in APPS], ratio])
-    for label, key, unit in (
-        ("memory per worker", "memory_per_worker_mb", " MB"),
-        ("start-up", "startup_seconds", " s"),
-    ):
-        rows += (
-            [[label, *[bench_figure(bench, a, key, unit) for a in APPS], ""]]
-            if pages["django"]
-            else []
-        )
-    title = "Requests per second: the median of the runs ± half their spread (max - min)"
-    columns = ["page", "Django", "Flask", "Flask / Django (paired runs)"]
-    tables = [Table(title, columns, rows, {1, 2})] if rows else []
-    shown = ("server", "load_generator", "settings")
-    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in shown if k in bench]
-    medians = [statistics.median(r) for r in ratios.values()]
-    noisy = sum(min(r) <= 1 <= max(r) for r in ratios.values())
-    sentence = "Not measured here: make bench writes build/bench.json."
-    if ratios:
-        sentence = (
-            f"Flask serves {min(medians):.2f}x to {max(medians):.2f}x Django's requests per second "
-            f"over {len(ratios)} pages (median of paired runs); on {noisy} of them the runs "
-            "overlap 1x, within the noise."
-        )
-    title = "Performance (build/bench.json, written by make bench)"
-    return Section("bench", title, sentence, tables, notes)
-
-
 def build_sections(m: dict, out: Path = BUILD) -> list[Section]:
     """Return the parts in order, numbered; each reads the measurements and where links start."""
     parts = (lines_section, deps_section, setup_section, spec_section, defaults_section)
-    parts += (concepts_section, claims_section, workshop_section, bench_section)
+    parts += (concepts_section, claims_section, workshop_section, bench_section, scale_section)
     sections = [part(m, out) for part in parts]
     for number, section in enumerate(sections, 1):
         section.title = f"{number}. {section.title}"
@@ -392,7 +298,7 @@ def headline(m: dict) -> Table:
         ("setup commands", "setup"): lambda a: m["setup"][a]["commands"],
         ("setup to first 200", "setup"): lambda a: setup_time(m["setup_run"], a),
         ("spec rules passed", "spec"): lambda a: rules_passed(spec["totals"][a], total),
-        ("requests per second", "bench"): lambda a: summary.mean_rps(bench, a),
+        ("instructions per request (home)", "bench"): lambda a: headline_instructions(bench, a),
         ("memory per worker", "bench"): lambda a: bench_figure(bench, a, memory, " MB"),
     }
     rows = [[Cell(label, f"#{key}"), *map(f, APPS)] for (label, key), f in figures.items()]

@@ -1,7 +1,9 @@
 """The scale-out figures: `build/scale.json` (written by `make test-scale`) as plain data.
 
 Each function returns lists and dicts for the report to lay out: the fault drills per app, and
-what each app had to change or add to run as replicas (its settings, found in its code).
+what each app had to change or add to run as replicas (its settings, found in its code). A
+run that measured the balancer's throughput keeps it per app as
+`"scaling": {"1": 1.0, "2": 1.6, "3": 1.9}`: requests per second over one replica's.
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ def drills_held(data: dict | None) -> dict[str, bool]:
         ok = row["lost"] == 0 and row["found_twice"] == 0
         held[row["app"]] = held.get(row["app"], True) and ok
     return held
+
+
+def scaling(data: dict | None) -> dict[str, dict[str, float]]:
+    """Return per app its requests per second with N replicas over one's, when it was measured."""
+    apps = (data or {}).get("apps", {})
+    return {app: apps[app]["scaling"] for app in sorted(apps) if apps[app].get("scaling")}
 
 
 def replica_changes(app_dirs: dict[str, Path] = APP_DIRS) -> dict[str, dict]:

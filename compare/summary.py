@@ -75,11 +75,12 @@ def setup_time(run: dict | None, app: str) -> str:
 
 
 def rps_text(page: dict | None) -> str:
-    """Return a page's median req/s with the spread of its runs: the noise it carries."""
+    """Return a page's median req/s with the spread of its runs, marked when found noisy."""
     if not page or page.get("rps") is None:
         return "-"
     spread = (page.get("rps_spread") or {}).get("spread_pct")
-    return number(page["rps"]) + (f" ± {spread / 2:.0f}%" if spread is not None else "")
+    text = number(page["rps"]) + (f" ± {spread / 2:.0f}%" if spread is not None else "")
+    return text + (" noisy" if page.get("noisy") else "")
 
 
 def ratio_text(ratios: list[float]) -> str:
@@ -87,16 +88,6 @@ def ratio_text(ratios: list[float]) -> str:
     low, high = min(ratios), max(ratios)
     noise = " (within the noise)" if low <= 1 <= high else ""
     return f"{statistics.median(ratios):.2f}x (runs {low:.2f}-{high:.2f}){noise}"
-
-
-def mean_rps(bench: dict | None, app: str) -> str:
-    """Return the mean over the pages of their median req/s, with the widest spread among them."""
-    pages = (benchmod.app_figure(bench, app, "pages") or {}).values()
-    spreads = [(p.get("rps_spread") or {}).get("spread_pct") for p in pages]
-    widest = max((s for s in spreads if s is not None), default=None)
-    noise = f" ± {widest / 2:.0f}%" if widest is not None else ""
-    mean = benchmod.mean_rps(bench, app)
-    return number(mean) + noise if mean else RUN_BENCH
 
 
 def bench_figure(bench: dict | None, app: str, key: str, unit: str) -> str:

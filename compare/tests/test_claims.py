@@ -60,6 +60,24 @@ def bench(rps: dict[str, tuple[float, float]], db_bound=("home",), **apps) -> di
     return out
 
 
+def counted(ratios: dict[str, float], db_bound=("home", "search"), rps=None, noisy=()) -> dict:
+    """Return a bench.json whose Flask takes these times Django's instructions on each page."""
+    out = bench(rps or dict.fromkeys(ratios, (100, 100)), db_bound)
+    for name, ratio in ratios.items():
+        out["apps"]["django"]["pages"][name]["instructions"] = 10e6
+        out["apps"]["flask"]["pages"][name]["instructions"] = ratio * 10e6
+    for name in noisy:
+        out["apps"]["django"]["pages"][name]["noisy"] = True
+    return out
+
+
+def drills(lost: int = 0) -> dict:
+    """Return a scale.json of one drill per app; Flask lost this many acknowledged writes."""
+    each = {"requests": 500, "failed": 2, "acknowledged_writes": 40, "found_twice": 0}
+    return {"apps": {app: {"replica killed": {**each, "found_afterwards": 40 - n, "lost": n}}
+                     for app, n in (("django", 0), ("flask", lost))}}  # fmt: skip
+
+
 BASE = {
     "loc": {"django": lines(1000, tests=500), "flask": lines(1000, tests=500)},
     "concept_kinds": {"admin": {"django": {"code": 50}, "flask": {"code": 100}}},
@@ -88,6 +106,11 @@ BASE = {
     "setup": {"django": {"commands": 8, "app": 4}, "flask": {"commands": 8, "app": 4}},
     "setup_run": None,
     "bench": None,
+    "scale": None,
+    "replicas": {"django": {"settings": ["BEHIND_PROXY"], "packages": ["django-redis", "redis"],
+                            "lines": 6},
+                 "flask": {"settings": ["ProxyFix"], "packages": ["limits[redis]", "redis"],
+                           "lines": 4}},
     "defaults": {
         "django": {**probe({"django.middleware.csrf.CsrfViewMiddleware": "Django 5.2",
                             "django.middleware.clickjacking.XFrameOptionsMiddleware": "Django 5.2"},
@@ -141,19 +164,24 @@ CASES = [
     ("C7", {"defaults.flask": {"error": "boom", "debug_page": {}}}, N),
     ("C8", {}, S), ("C8", {"deps.django.packages": [package("Django"), package("SQLAlchemy")]}, C),
     ("C9", {"flask_closure.requires": []}, S), ("C9", {}, C),
-    ("C10", {"bench": bench({"home": (100, 120), "detail": (100, 115), "hz": (100, 100)})}, S),
-    ("C10", {"bench": bench({"home": (120, 100), "detail": (115, 100), "hz": (100, 130)})}, C),
-    ("C10", {"bench": bench({"home": (100, 120), "detail": (115, 100), "hz": (100, 105)})}, M),
-    ("C10", {"bench": bench({"home": (100, 105), "detail": (100, 95)})}, M),  # 5%: no difference
-    ("C10", {}, B), ("C10", {"bench": bench({})}, B),
-    ("C11", {"bench": bench({"home": (100, 110), "search": (100, 90)}, ("home", "search"))}, S),
-    ("C11", {"bench": bench({"home": (100, 130), "search": (100, 100)}, ("home", "search"))}, M),
-    ("C11", {"bench": bench({"home": (100, 100), "search": (200, 100)}, ("home", "search"))}, C),
-    ("C11", {}, B), ("C11", {"bench": bench({"healthz": (100, 100)})}, B),
+    ("C10", {"bench": counted({"home": 0.5, "detail": 0.85, "hz": 1.0})}, S),
+    ("C10", {"bench": counted({"home": 1.2, "detail": 1.15, "hz": 0.5})}, C),
+    ("C10", {"bench": counted({"home": 0.5, "detail": 1.2, "hz": 0.95})}, M),
+    ("C10", {"bench": counted({"home": 0.95, "detail": 1.05})}, M),  # 5%: no difference
+    ("C10", {}, B), ("C10", {"bench": bench({"home": (100, 200)})}, B),  # req/s alone: not read
+    ("C11", {"bench": counted({"home": 1.1, "search": 0.9})}, S),
+    ("C11", {"bench": counted({"home": 0.5, "search": 0.88})}, M),  # the pages disagree
+    ("C11", {"bench": counted({"home": 0.5, "search": 0.6})}, M),  # quiet req/s: the same
+    ("C11", {"bench": counted({"home": 0.5, "search": 0.6}, rps={"home": (100, 140), "search": (1, 1)})}, C),  # noqa: E501
+    ("C11", {"bench": counted({"home": 1, "search": 1}, rps={"home": (100, 200), "search": (1, 1)})}, M),  # noqa: E501
+    ("C11", {"bench": counted({"home": 1, "search": 1}, rps={"home": (100, 200), "search": (1, 1)}, noisy=["home"])}, S),  # noqa: E501
+    ("C11", {}, B), ("C11", {"bench": bench({"home": (100, 200)})}, B),
     ("C12", {}, B), ("C12", {"spec.rules.6.apps.flask.outcome": "failed"}, M), ("C12", NOT_RUN, N),
     ("C12", {"bench": bench({}, django={"concurrency": LOAD}, flask={"concurrency": LOAD})}, C),
     ("C12", {"bench": bench({}, django={"concurrency": LOAD},
                             flask={"concurrency": {"requests": 5000, "failed": 3}})}, M),
+    ("C12", {"scale": drills()}, C), ("C12", {"scale": drills(lost=1)}, M),
+    ("C12", {"scale": drills(), "replicas.flask.packages": ["limits[redis]", "redis", "x"]}, M),
     ("C13", {}, C), ("C13", {"spec.rules.0.apps.flask.outcome": "failed"}, M),
     ("C13", {f"spec.rules.{i}.apps.flask.outcome": "failed" for i in range(3)}, S),
     ("C13", NOT_RUN, N),
@@ -201,27 +229,23 @@ def test_bench_claims_say_run_make_bench_and_keep_the_code_verdict():
     assert "load (make bench" not in judge({}, "C12")["evidence"]
 
 
-def test_c10_a_page_counts_only_when_most_paired_runs_agree():
-    figures = bench({"home": (100, 150), "detail": (100, 150)})
-    pages = figures["apps"]
-    # Flask is 50% ahead in the medians' pairing, but behind in two of five neighbouring runs.
-    pages["django"]["pages"]["home"]["runs_rps"] = [100, 100, 100, 200, 200]
-    pages["flask"]["pages"]["home"]["runs_rps"] = [150, 150, 150, 150, 150]
-    pages["django"]["pages"]["detail"]["runs_rps"] = [100] * 5
-    pages["flask"]["pages"]["detail"]["runs_rps"] = [150] * 5
-    row = judge({"bench": figures}, "C10")
-    assert row["verdict"] == M
-    assert "Flask clearly ahead on 1, Django on 0 of 2 pages" in row["evidence"]
-    pages["django"]["pages"]["home"]["runs_rps"] = [100, 100, 100, 100, 200]
-    assert judge({"bench": figures}, "C10")["verdict"] == S
-
-
 def test_c11_judges_the_database_bound_pages_only():
     # healthz is far apart but not database-bound: it does not count.
-    figures = bench({"home": (100, 110), "healthz": (100, 300)})
-    row = judge({"bench": figures}, "C11")
+    row = judge({"bench": counted({"home": 1.1, "healthz": 3.0}, db_bound=("home",))}, "C11")
     assert row["verdict"] == S
+    assert (
+        "database-bound pages, Flask/Django instructions per request: home 1.10 ("
+        in (row["evidence"])
+    )
     assert "healthz" not in row["evidence"]
+
+
+def test_c12_shows_the_drills_and_what_each_app_added():
+    row = judge({"scale": drills(lost=1)}, "C12")
+    assert "Django lost 0 of 40 acknowledged writes, 2 of 500 requests failed" in row["evidence"]
+    assert "Flask lost 1 of 40, 2 of 500 failed" in row["evidence"]
+    assert "packages added for replicas: Django django-redis, redis, Flask" in row["evidence"]
+    assert row["decided_by"] == "False in (django_drills_held, flask_drills_held)"
 
 
 def test_a_rule_reading_a_missing_figure_fails_the_run():

@@ -7,7 +7,7 @@ import re
 import pytest
 from rich.console import Console
 
-from compare import cli, render, report
+from compare import cli, performance, render, report
 from compare.tests.measurements import fixture_measurements
 from toolkit.paths import BUILD, SHARED_SPEC
 
@@ -17,7 +17,7 @@ HEADLINE = (
     "setup commands",
     "setup to first 200",
     "spec rules passed",
-    "requests per second",
+    "instructions per request (home)",
     "memory per worker",
 )
 
@@ -48,6 +48,10 @@ def cells(table: report.Table) -> list[report.Cell]:
     return found
 
 
+def by_label(table: report.Table) -> dict[str, list]:
+    return {row[0]: row[1:] for row in table.rows}
+
+
 def test_the_first_screen_names_the_headline_figures_then_each_claims_verdict(m):
     """The first lines: each headline figure with both apps' values, then every claim's verdict."""
     lines = terminal(m)
@@ -73,7 +77,9 @@ def test_each_part_says_in_one_sentence_what_its_figures_show(m):
     assert "Flask has 72% more hand-written code lines than Django (1,771 against 1,031)." in text
     total = len(m["spec"]["rules"])
     assert f"Django passes {total} and Flask {total - 1}; Flask fails READ-2." in text
-    assert "on 1 of them the runs overlap 1x, within the noise" in text
+    assert "Flask takes 0.49x to 0.60x Django's instructions per request over 2 pages" in text
+    assert "(home: Django 17.9 M, Flask 8.7 M); 1 of 4 requests-per-second figures are" in text
+    assert "Over 4 drill runs, acknowledged writes lost: Django 0 of 160, Flask 0 of 160" in text
     same = {**m, "loc": dict.fromkeys(m["loc"], m["loc"]["django"])}
     assert report.lines_section(same).sentence == (
         "Flask has the same hand-written code lines as Django (1,031)."
@@ -95,6 +101,7 @@ def test_full_prints_every_part_after_the_summary(m):
 def test_the_markdown_holds_the_summary_and_the_full_text(m):
     text = render.markdown(report.build(m, "Report", []))
     assert text.index("## Summary") < text.index("## 1. Lines of code") < text.index("## 9. Perf")
+    assert text.index("## 9. Perf") < text.index("## 10. Scale-out")
     assert "| [C1](#claim-C1)" not in text  # no links to anchors only the page has
     assert "Flask's Quick start" in text  # plain text, not HTML's entities
     assert re.search(r"^\| C1 \| With Flask .* \| contradicted \|$", text, re.M)
@@ -153,18 +160,37 @@ def test_the_page_links_its_parts_and_claims_and_colours_verdicts(m):
     assert 'id="expand"' in page
 
 
-def test_the_bench_shows_its_noise_and_extra_claim_data_is_shown(m):
-    section = report.bench_section(m)
-    rows = {row[0]: row for row in section.tables[0].rows}
-    assert rows["home"][1] == "800 ± 2%"  # spread 5% of the median: half above, half below
-    assert rows["post"][3].endswith("(within the noise)")
-    assert rows["memory per worker"][1:3] == ["62 MB", "48 MB"]
+def test_the_bench_shows_counts_beside_the_ceiling_and_the_noise(m):
+    """Instructions per request first (x the ceiling, lean, SQL), the growth, then req/s."""
+    section = performance.bench_section(m)
+    counts, growth, rates = section.tables
+    home = by_label(counts)["home"]
+    assert home == ["17.9", "8.7", "1.0", "0.49", "17.9 / 8.7", "15.2 / 8.2", "2 / 5"]
+    assert growth.rows[2] == ["search", "Django", "28.6", "1550.0", "54.2x"]
+    rows = by_label(rates)
+    assert rows["home"][0] == "800 ± 2%"  # spread 5% of the median: half above, half below
+    assert rows["post"][1:] == ["880 ± 5% noisy", "noisy: not read"]
+    assert rows["memory per worker"][:2] == ["62 MB", "48 MB"]
+    assert any("read by no verdict: flask/post" in note for note in section.notes)
+    row = next(r for r in report.headline(m).rows if r[0].text.startswith("instructions"))
+    assert row[1:] == ["17.9 M (17.9x the ceiling)", "8.7 M (8.7x the ceiling)"]
     rule = report.claims_section(m).tables[0].rows[0][4]
     assert "Rule: contradicted if flask_code >= django_code; supported if " in rule
     figures = "figures: django_code = 1031, django_memory_mb = 61.5, flask_code = 1771, "
     assert figures + "flask_memory_mb = 48.0\n" in rule  # the data its rule read
     assert f"decided by: {m['claims'][0]['decided_by']}" in rule
-    assert report.bench_section({}).sentence.startswith("Not measured here")
+    assert performance.bench_section({}).sentence.startswith("Not counted here")
+
+
+def test_the_scale_out_part_shows_changes_drills_and_scaling(m):
+    section = performance.scale_section(m)
+    changes, drills, scaling = section.tables
+    assert by_label(changes)["packages added"] == ["django-redis, redis", "limits[redis], redis"]
+    assert drills.rows[0] == ["replica killed", "Django", "1,200", "3", "80", "80", "0"]
+    assert by_label(scaling)["3"] == ["-", "1.9x"]
+    bare = performance.scale_section({**m, "scale": None})
+    assert bare.sentence.startswith("Not run here: make test-scale writes build/scale.json.")
+    assert len(bare.tables) == 1  # what each app changed, read from its code
 
 
 def test_without_test_results_the_rules_passed_say_not_run(m):

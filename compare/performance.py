@@ -1,0 +1,185 @@
+"""The report's parts on performance (build/bench.json) and scale-out (build/scale.json)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compare import bench as benchmod
+from compare import scale, summary
+from compare.model import Section, Table, pairs
+from compare.summary import NAMES, RUN_BENCH, bench_figure
+from toolkit.paths import APPS, BUILD
+
+
+def millions(value: float | None) -> str:
+    return f"{value / 1e6:.1f}" if value else "-"
+
+
+def both(pages: dict, name: str, key: str, shown=str) -> str:
+    """Return one figure of a page for Django and Flask, as "D / F"."""
+    values = [pages[a].get(name, {}).get(key) for a in APPS]
+    return " / ".join("-" if v is None else shown(v) for v in values)
+
+
+def headline_instructions(bench: dict | None, app: str) -> str:
+    """Return the home page's instructions per request, the headline's load-independent figure."""
+    page = benchmod.app_figure(bench, app, "pages", "home") or {}
+    if not page.get("instructions"):
+        return RUN_BENCH
+    times = page.get("times_ceiling")
+    return f"{millions(page['instructions'])} M" + (f" ({times:.1f}x the ceiling)" if times else "")
+
+
+def instruction_rows(bench: dict) -> list[list]:
+    """Return per page: both apps stock, the ceiling, the ratio, x the ceiling, lean, SQL."""
+    pages = {a: benchmod.app_figure(bench, a, "pages") or {} for a in APPS}
+    lean = {a: benchmod.app_figure(benchmod.profile(bench, "lean"), a, "pages") or {} for a in APPS}
+    ceiling = (bench.get("ceiling") or {}).get("pages") or {}
+    ratios, rows = benchmod.instruction_ratios(bench), []
+    for name in pages["django"]:
+        top = (ceiling.get(name) or {}).get("instructions")
+        top = top or benchmod.page_figure(bench, "django", name, "ceiling_instructions")
+        stock = [millions(pages[a].get(name, {}).get("instructions")) for a in APPS]
+        ratio = f"{ratios[name]:.2f}" if name in ratios else "-"
+        times = both(pages, name, "times_ceiling", "{:.1f}".format)
+        thin = both(lean, name, "instructions", millions)
+        rows.append(
+            [name, *stock, millions(top), ratio, times, thin, both(pages, name, "sql_statements")]
+        )
+    return rows
+
+
+def rps_rows(bench: dict) -> list[list]:
+    """Return per page the median req/s of each app, marked when noisy, and their paired ratio."""
+    pages = {a: benchmod.app_figure(bench, a, "pages") or {} for a in APPS}
+    ratios, noisy, rows = benchmod.paired_ratios(bench), benchmod.noisy_pages(bench), []
+    for name in pages["django"]:
+        ratio = summary.ratio_text(ratios[name]) if name in ratios else "-"
+        if any(f"{a}/{name}" in noisy for a in APPS):
+            ratio = "noisy: not read"
+        rows.append([name, *[summary.rps_text(pages[a].get(name)) for a in APPS], ratio])
+    for label, key, unit in (("memory per worker", "memory_per_worker_mb", " MB"),
+                             ("start-up", "startup_seconds", " s")):  # fmt: skip
+        rows += [[label, *[bench_figure(bench, a, key, unit) for a in APPS], ""]] if rows else []
+    return rows
+
+
+def growth_tables(bench: dict) -> list[Table]:
+    """Return per database the instructions per request at each size, and largest / smallest."""
+    tables = []
+    for database in ("sqlite", "postgresql"):
+        grown = benchmod.growth(bench, database)
+        grown = {side: by for side, by in grown.items() if side != "errors"}
+        sizes = sorted({int(s) for by in grown.values() for s in by})
+        names = {p: None for by in grown.values() for pages in by.values() for p in pages}
+        rows = []
+        for name in names:
+            for side, by in grown.items():
+                counts = [(by.get(str(s)) or {}).get(name, {}).get("instructions") for s in sizes]
+                grew = f"{counts[-1] / counts[0]:.1f}x" if counts[0] and counts[-1] else "-"
+                rows.append([name, NAMES.get(side, "plain WSGI"), *map(millions, counts), grew])
+        title = f"Instructions per request (millions) as the posts grow: {database}"
+        columns = ["page", "side", *[f"{s:,} posts" for s in sizes], "largest / smallest"]
+        tables += [Table(title, columns, rows, set(range(2, 3 + len(sizes))))] if rows else []
+    return tables
+
+
+def bench_sentence(bench: dict) -> str:
+    """Say what the counts show (they repeat whatever the load), and how many rates are noisy."""
+    ratios = benchmod.instruction_ratios(bench)
+    if not ratios:
+        return "Not counted here: make bench writes build/bench.json (the counts need valgrind)."
+    home = [benchmod.page_figure(bench, a, "home", "instructions") for a in APPS]
+    home_text = ", ".join(f"{NAMES[a]} {millions(v)} M" for a, v in zip(APPS, home, strict=True))
+    noisy = len(benchmod.noisy_pages(bench))
+    rates = sum(1 for a in APPS for _ in benchmod.app_figure(bench, a, "pages") or {})
+    return (
+        f"Counted under callgrind, Flask takes {min(ratios.values()):.2f}x to "
+        f"{max(ratios.values()):.2f}x Django's instructions per request over {len(ratios)} pages "
+        f"(home: {home_text}); {noisy} of {rates} requests-per-second figures are marked noisy."
+    )
+
+
+def bench_section(m: dict, out: Path = BUILD) -> Section:
+    bench = m.get("bench") or {}
+    tables = []
+    if rows := instruction_rows(bench):
+        title = "Instructions per request, millions (callgrind), beside the plain-WSGI ceiling's"
+        columns = ["page", "Django", "Flask", "ceiling", "Flask / Django", "x ceiling D/F",
+                   "lean D/F", "SQL D/F"]  # fmt: skip
+        tables.append(Table(title, columns, rows, {1, 2, 3, 4, 5, 6, 7}))
+    tables += growth_tables(bench)
+    if rows := rps_rows(bench):
+        title = "Requests per second (secondary): the median of the runs ± half their spread"
+        columns = ["page", "Django", "Flask", "Flask / Django (paired runs)"]
+        tables.append(Table(title, columns, rows, {1, 2}))
+    guard = bench.get("noise_guard") or {}
+    shown = ("server", "load_generator", "settings")
+    notes = [f"{k}: {summary.plain_data(bench[k])}" for k in shown if k in bench]
+    notes += [f"instructions: {bench['instructions']['method']}"] if "instructions" in bench else []
+    if noisy := benchmod.noisy_pages(bench):
+        notes.append(
+            f"Noisy (load average over {guard.get('load_limit')} or runs spread over "
+            f"{guard.get('spread_limit_pct')}%), shown but read by no verdict: {', '.join(noisy)}."
+        )
+    title = "Performance (build/bench.json, written by make bench)"
+    return Section("bench", title, bench_sentence(bench), tables, notes)
+
+
+def scale_sentence(data: dict | None, replicas: dict) -> str:
+    """Say whether the drills lost any acknowledged write, and what running as replicas took."""
+    took = "; ".join(
+        f"{NAMES[a]} reads {len(c['settings'])} settings and adds {len(c['packages'])} "
+        f"packages ({c['lines']} lines)"
+        for a, c in replicas.items()
+    )
+    rows = scale.drill_rows(data)
+    if not rows:
+        return f"Not run here: make test-scale writes build/scale.json. To run as replicas, {took}."
+    lost = [
+        f"{NAMES[a]} {sum(r['lost'] or 0 for r in rows if r['app'] == a)} of "
+        f"{sum(r['acknowledged_writes'] or 0 for r in rows if r['app'] == a)}"
+        for a in APPS
+    ]
+    return (
+        f"Over {len(rows)} drill runs, acknowledged writes lost: {', '.join(lost)}; "
+        f"to run as replicas, {took}."
+    )
+
+
+def scale_section(m: dict, out: Path = BUILD) -> Section:
+    data, replicas = m.get("scale"), m.get("replicas") or {}
+    changes = {
+        "settings read": lambda a: ", ".join(replicas[a]["settings"]) or "none",
+        "packages added": lambda a: ", ".join(replicas[a]["packages"]) or "none",
+        "lines naming them": lambda a: replicas[a]["lines"],
+    }
+    title = "What each app changed or added to run as replicas"
+    tables = [pairs(title, changes)] if replicas else []
+    figures = ("requests", "failed", "acknowledged_writes", "found_afterwards", "lost")
+    drills = [
+        [r["drill"], NAMES[r["app"]], *[summary.number(r[k]) for k in figures]]
+        for r in scale.drill_rows(data)
+    ]
+    columns = [
+        "drill",
+        "app",
+        "requests",
+        "failed",
+        "acknowledged writes",
+        "found afterwards",
+        "lost",
+    ]
+    title = "Fault drills under load (3 replicas behind HAProxy)"
+    tables += [Table(title, columns, drills, {2, 3, 4, 5, 6})] if drills else []
+    if ratios := scale.scaling(data):
+        counts = sorted({n for by in ratios.values() for n in by}, key=int)
+        rows = [[n, *[summary.number(ratios.get(a, {}).get(n), "x") for a in APPS]] for n in counts]
+        title = "Requests per second through the balancer, as a ratio to one replica"
+        tables.append(Table(title, ["replicas", "Django", "Flask"], rows, {1, 2}))
+    notes = [
+        "Failed requests include the faults' own: a killed replica's open requests (a POST is "
+        "never replayed), the fast 503s while PostgreSQL restarts."
+    ]
+    title = "Scale-out (build/scale.json, written by make test-scale)"
+    return Section("scale", title, scale_sentence(data, replicas), tables, notes)
