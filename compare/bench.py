@@ -72,26 +72,6 @@ def profile(bench: dict | None, name: str) -> dict:
     return ((bench or {}).get("profiles") or {}).get(name) or {}
 
 
-def mean_ratio(bench: dict | None, app: str, db_bound: bool | None = None) -> float | None:
-    """Return the mean ratio to the plain-WSGI ceiling over the app's pages (optionally by kind)."""
-    pages = app_figure(bench, app, "pages") or {}
-    ratios = [
-        page["ratio_to_ceiling"]
-        for page in pages.values()
-        if isinstance(page, dict)
-        and page.get("ratio_to_ceiling") is not None
-        and (db_bound is None or bool(page.get("db_bound")) == db_bound)
-    ]
-    return sum(ratios) / len(ratios) if ratios else None
-
-
-def mean_rps(bench: dict | None, app: str) -> float | None:
-    """Return the mean over the app's pages of their median requests per second."""
-    pages = app_figure(bench, app, "pages") or {}
-    values = [p["rps"] for p in pages.values() if isinstance(p, dict) and p.get("rps")]
-    return sum(values) / len(values) if values else None
-
-
 def paired_ratios(bench: dict | None, db_bound: bool | None = None) -> dict[str, list[float]]:
     """Return, for each page both measured, Flask's req/s over Django's run by run.
 

@@ -136,14 +136,15 @@ def scale_sentence(data: dict | None, replicas: dict) -> str:
     rows = scale.drill_rows(data)
     if not rows:
         return f"Not run here: make test-scale writes build/scale.json. To run as replicas, {took}."
-    lost = [
-        f"{NAMES[a]} {sum(r['lost'] or 0 for r in rows if r['app'] == a)} of "
-        f"{sum(r['acknowledged_writes'] or 0 for r in rows if r['app'] == a)}"
-        for a in APPS
-    ]
+
+    def total(app: str, key: str) -> str:
+        return summary.number(sum(r[key] or 0 for r in rows if r["app"] == app))
+
+    lost = [f"{NAMES[a]} {total(a, 'lost')} of {total(a, 'acknowledged_writes')}" for a in APPS]
+    failed = [f"{NAMES[a]} {total(a, 'failed')} of {total(a, 'requests')}" for a in APPS]
     return (
-        f"Over {len(rows)} drill runs, acknowledged writes lost: {', '.join(lost)}; "
-        f"to run as replicas, {took}."
+        f"Over {len(rows)} drill runs, acknowledged writes lost: {', '.join(lost)} (requests "
+        f"failed: {', '.join(failed)}); to run as replicas, {took}."
     )
 
 
@@ -161,15 +162,7 @@ def scale_section(m: dict, out: Path = BUILD) -> Section:
         [r["drill"], NAMES[r["app"]], *[summary.number(r[k]) for k in figures]]
         for r in scale.drill_rows(data)
     ]
-    columns = [
-        "drill",
-        "app",
-        "requests",
-        "failed",
-        "acknowledged writes",
-        "found afterwards",
-        "lost",
-    ]
+    columns = ["drill", "app", *(f.replace("_", " ") for f in figures)]
     title = "Fault drills under load (3 replicas behind HAProxy)"
     tables += [Table(title, columns, drills, {2, 3, 4, 5, 6})] if drills else []
     if ratios := scale.scaling(data):
@@ -182,4 +175,4 @@ def scale_section(m: dict, out: Path = BUILD) -> Section:
         "never replayed), the fast 503s while PostgreSQL restarts."
     ]
     title = "Scale-out (build/scale.json, written by make test-scale)"
-    return Section("scale", title, scale_sentence(data, replicas), tables, notes)
+    return Section("scale", title, scale_sentence(data, replicas), tables, notes if drills else [])
