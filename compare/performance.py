@@ -12,7 +12,8 @@ from toolkit.paths import APPS, BUILD
 
 
 def millions(value: float | None) -> str:
-    return f"{value / 1e6:.1f}" if value else "-"
+    """Return a count in millions: one decimal, two below a million (a ceiling's small pages)."""
+    return f"{value / 1e6:.{1 if value >= 1e6 else 2}f}" if value else "-"
 
 
 def both(pages: dict, name: str, key: str, shown=str) -> str:

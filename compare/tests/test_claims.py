@@ -165,6 +165,9 @@ CASES = [
     ("C8", {}, S), ("C8", {"deps.django.packages": [package("Django"), package("SQLAlchemy")]}, C),
     ("C9", {"flask_closure.requires": []}, S), ("C9", {}, C),
     ("C10", {"bench": counted({"home": 0.5, "detail": 0.85, "hz": 1.0})}, S),
+    ("C10", {"bench": counted({"home": 0.5, "detail": 0.85, "hz": 1.0}),
+             "bench.apps.django.memory_per_worker_mb": 50,
+             "bench.apps.flask.memory_per_worker_mb": 70}, M),  # fewer instructions, more memory
     ("C10", {"bench": counted({"home": 1.2, "detail": 1.15, "hz": 0.5})}, C),
     ("C10", {"bench": counted({"home": 0.5, "detail": 1.2, "hz": 0.95})}, M),
     ("C10", {"bench": counted({"home": 0.95, "detail": 1.05})}, M),  # 5%: no difference
