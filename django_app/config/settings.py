@@ -264,7 +264,6 @@ if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     RATELIMIT_FAIL_OPEN = True
-    SILENCED_SYSTEM_CHECKS = []
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Not shared between processes: fine for one process, documented above for more.
