@@ -28,9 +28,20 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
     register(page, username)
     sign_out(page)
     sign_in(page, username)
-
     tag = token()
-    title = f"Journey {tag}"
+    post_id = write_a_draft(page, f"Journey {tag}", tag)
+    publish_and_find(page, post_id, f"Journey {tag}", tag)
+    edited = f"Edited {tag}"
+    page.locator("article.post a.post-edit").click()
+    write_post(page, edited, "Changed body", "published")
+    expect(flash(page)).to_have_text("Post updated.")
+    expect(search(page, tag)).to_have_text([edited])
+    another_user_cannot_edit(new_page(), post_id, edited)
+    delete(page, post_id, edited, tag)
+
+
+def write_a_draft(page: Page, title: str, tag: str) -> int:
+    """Open the new-post form, see the server's errors for blanks, then save a draft."""
     page.locator("a.new-post").click()
     expect(page).to_have_title("New post | Posts")
     audit(page)
@@ -41,12 +52,15 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
     submit(page)
     expect(page.locator('.field[data-field="title"] ul.errorlist li')).not_to_have_count(0)
     audit(page)
-
     post_id = write_post(page, title, f"First line {tag}\nSecond line", "draft")
     expect(flash(page)).to_have_text("Post created.")
     audit(page)
     expect(search(page, tag)).to_have_count(0)  # a draft is not listed, even to its author
+    return post_id
 
+
+def publish_and_find(page: Page, post_id: int, title: str, tag: str) -> None:
+    """Publish the draft, see it on the home page, find it by search and open it."""
     page.goto(f"/posts/{post_id}/")
     page.locator("article.post a.post-edit").click()
     expect(page).to_have_title("Edit post | Posts")
@@ -61,36 +75,33 @@ def test_author_writes_publishes_edits_and_deletes_a_post(site, new_page):
         page.locator(f'ol.post-list li.post[data-post-id="{post_id}"] a.post-title')
     ).to_have_text(title)
     audit(page)
-
     found = search(page, tag)
     expect(found).to_have_text([title])
     audit(page)
     found.first.click()
     expect(page).to_have_url(re.compile(rf"/posts/{post_id}/$"))
 
-    edited = f"Edited {tag}"
-    page.locator("article.post a.post-edit").click()
-    write_post(page, edited, "Changed body", "published")
-    expect(flash(page)).to_have_text("Post updated.")
-    expect(search(page, tag)).to_have_text([edited])
 
-    # Another user sees the post without Edit and Delete links, and its edit URL is refused.
-    other = new_page()
+def another_user_cannot_edit(other: Page, post_id: int, title: str) -> None:
+    """Another user sees the post without Edit and Delete links; its edit URL is refused."""
     register(other, f"reader{token()}")
     other.goto(f"/posts/{post_id}/")
-    expect(other.locator("article.post h1.post-title")).to_have_text(edited)
+    expect(other.locator("article.post h1.post-title")).to_have_text(title)
     expect(other.locator("article.post a.post-edit, article.post a.post-delete")).to_have_count(0)
     answer = other.goto(f"/posts/{post_id}/edit/")
     assert answer.status == 403
     expect(other.locator("h1")).to_have_text("Forbidden")
     audit(other)
     other.goto(f"/posts/{post_id}/")
-    expect(other.locator("article.post h1.post-title")).to_have_text(edited)
+    expect(other.locator("article.post h1.post-title")).to_have_text(title)
 
+
+def delete(page: Page, post_id: int, title: str, tag: str) -> None:
+    """Delete the post after its confirmation page; it is gone from search and its URL."""
     page.goto(f"/posts/{post_id}/")
     page.locator("article.post a.post-delete").click()
     expect(page).to_have_title("Delete post | Posts")
-    expect(page.locator("body")).to_contain_text(edited)
+    expect(page.locator("body")).to_contain_text(title)
     audit(page)
     submit(page)
     expect(flash(page)).to_have_text("Post deleted.")
