@@ -13,7 +13,9 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.compiler import ilike_case_insensitive
 
 
 class Base(DeclarativeBase):
@@ -29,7 +31,11 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep their values after a commit instead of reloading them on the next read (SQLAlchemy's
+# expire_on_commit): no SELECTs for the new post's id and the signed-in user after a write. What
+# they hold is what the app set (an aware datetime where SQLite would give back a naive one), not
+# re-read; every commit here is followed by a redirect or a command's last words, so none is shown.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
@@ -82,3 +88,15 @@ def begin_sqlite_transaction(connection) -> None:
         return
     reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+@compiles(ilike_case_insensitive, "sqlite")
+def sqlite_like_ignores_case(element, compiler, **kw) -> str:
+    """Leave both sides of a case-insensitive LIKE (icontains, ilike) as they are on SQLite.
+
+    SQLAlchemy wraps them in lower() on databases without ILIKE. SQLite's LIKE already ignores
+    case, for the same ASCII letters its lower() folds, so the answers are the same without two
+    calls a row (Django's icontains is a plain LIKE there; PostgreSQL's dialect likewise drops
+    the lower() and says ILIKE).
+    """
+    return compiler.process(element.element, **kw)

@@ -48,6 +48,7 @@ def test_editing_a_post_changes_updated_not_created(app, alice, make_post):
         created, updated = post.created, post.updated
         post.title = "Changed"
         db.session.commit()
+        db.session.refresh(post)  # the stored values (commits keep the objects' own)
         assert post.created == created
         assert post.updated > updated
 

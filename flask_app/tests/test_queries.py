@@ -70,3 +70,33 @@ def test_the_home_page_runs_a_known_number_of_queries(app, client, alice):
         assert client.get("/").status_code == 200
     assert [s.split()[0] for s in statements] == ["BEGIN", "SELECT", "SELECT"]
     assert "count(" in statements[2].lower()
+
+
+def test_a_post_page_loads_the_post_and_its_author_in_one_query(app, client, alice, make_post):
+    post = make_post(alice)
+    with counting_queries(app) as statements:
+        assert client.get(f"/posts/{post}/").status_code == 200
+    # The BEGIN, then one SELECT of the post joined to its author (no second for the author).
+    assert [s.split()[0] for s in statements] == ["BEGIN", "SELECT"]
+    assert "JOIN users" in statements[1]
+
+
+def test_creating_a_post_reads_nothing_after_the_commit(app, client, alice):
+    login(client, "alice")
+    form = {"title": "New", "body": "Text.", "status": PUBLISHED}
+    with counting_queries(app) as statements:
+        answer = client.post("/posts/new/", data=form)
+    assert answer.status_code == 302
+    # The signed-in user, then the INSERT; the new post's id and the user are not read again.
+    assert [s.split()[0] for s in statements] == ["BEGIN", "SELECT", "INSERT"]
+
+
+def test_the_search_compares_without_lower_on_sqlite(app, client, alice, make_post):
+    make_post(alice, "Mixed CASE title")
+    with counting_queries(app) as statements:
+        answer = client.get("/?q=case")
+    assert "Mixed CASE title" in answer.get_data(as_text=True)
+    # SQLite's LIKE ignores case by itself: no lower() on every row's title and body.
+    [search, _count] = statements[1:]
+    assert " LIKE " in search
+    assert "lower(" not in search

@@ -16,7 +16,8 @@ PER_PAGE = 10
 
 def get_visible_post(post_id: int) -> Post:
     """Return a post the current user may read: published, or their own draft; else 404."""
-    post = db.get_or_404(Post, post_id)
+    # The page shows the author: load it in the same query.
+    post = db.get_or_404(Post, post_id, options=[joinedload(Post.author)])
     if not post.is_published and not post.is_authored_by(current_user):
         abort(404)
     return post
