@@ -126,6 +126,46 @@ def application(side: str):
     return ceiling
 
 
+# -- the sign-in's password check -----------------------------------------------------------
+
+
+def password_check(side: str):
+    """Return a check of the bench user's password on the side's stored hash, and its scheme."""
+    if side == "django":
+        django_setup()
+        from django.contrib.auth.hashers import check_password, identify_hasher
+
+        from accounts.models import User
+
+        stored = User.objects.get(username=SIGNED_IN).password
+        identify_hasher(stored)  # loads the hashers: paid once per process, not per sign-in
+        return (lambda: check_password(PASSWORD, stored)), "$".join(stored.split("$")[:2])
+    from werkzeug.security import check_password_hash
+
+    from app.extensions import db
+    from app.models import User
+
+    with flask_app().app_context():
+        select = db.select(User.password_hash).filter_by(username=SIGNED_IN)
+        stored = db.session.execute(select).scalar_one()
+    return (lambda: check_password_hash(stored, PASSWORD)), stored.split("$")[0]
+
+
+def password_cost(side: str, how: str, times: int = 1) -> dict:
+    """Time `times` password checks, or run one marked for callgrind (`how`: time, callgrind)."""
+    check, scheme = password_check(side)
+    results = []
+    began = time.process_time()
+    if how == "callgrind":
+        inproc.marked(lambda: results.append(check()))
+    else:
+        results += [check() for _ in range(times)]
+    cpu_ms = (time.process_time() - began) * 1000 / len(results)
+    if not all(results):
+        raise RuntimeError(f"{side}: the stored hash did not match the password")
+    return {"scheme": scheme, "cpu_ms": None if how == "callgrind" else cpu_ms}
+
+
 # -- profiling -------------------------------------------------------------------------------
 
 
@@ -216,6 +256,8 @@ def main(argv: list[str]) -> None:
         requests = requests_for(app, json.loads(rest[0]), Path(rest[1]))
         counts = (int(rest[2]), int(rest[3]))
         print(json.dumps(inproc.callgrind_loops(app, requests, counts)))
+    elif command == "password":  # time|callgrind [TIMES]: the sign-in's password check
+        print(json.dumps(password_cost(side, rest[0], *map(int, rest[1:]))))
     elif command == "profile":  # PAGE_JSON SECONDS OUT_HTML REQUESTS_FILE
         page, seconds, out_html = json.loads(rest[0]), float(rest[1]), rest[2]
         print(profile(side, page, seconds, out_html, Path(rest[3])))

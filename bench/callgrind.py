@@ -21,6 +21,7 @@ from toolkit.paths import PYTHON
 
 COUNTS = (5, 10)  # N and 2N requests a page: counts are exact, a few suffice
 QUICK_COUNTS = (2, 4)
+PASSWORD_CHECKS = 3  # password checks timed a side (each takes a fair part of a second)
 VALGRIND = [
     "valgrind", "--tool=callgrind", "--collect-atstart=no",
     "--toggle-collect=ffi_call", "--dump-after=ffi_call",
@@ -140,6 +141,33 @@ def measure_all(templates: dict[str, Path], work: Path, quick: bool = False) -> 
     for (side, profile), figures in results.items():
         out[profile][side] = figures
     return out
+
+
+def sign_in_cost(side: str, template: Path, work: Path, quick: bool = False) -> dict:
+    """Return one password check's cost on a side: the hash's scheme, CPU ms, instructions.
+
+    The check a sign-in makes (each side's own function on its stored hash), timed over
+    PASSWORD_CHECKS checks, and counted once under callgrind (not with --quick: a check of
+    Django's default PBKDF2 runs billions of instructions, half a minute under valgrind).
+    """
+    database = work / f"{side}-password.sqlite3"
+    shutil.copy(template, database)
+    times = "1" if quick else str(PASSWORD_CHECKS)
+    out = json.loads(appside(side, "stock", database, ["password", "time", times]))
+    out["instructions"] = None
+    if available() and not quick:
+        with tempfile.TemporaryDirectory(prefix="callgrind-") as tmp:
+            prefix = [*VALGRIND, f"--callgrind-out-file={tmp}/callgrind.out.%p"]
+            appside(side, "stock", database, ["password", "callgrind"], prefix)
+            out["instructions"] = dumps(Path(tmp))[-1]  # the last dump: the marked check
+    return out
+
+
+def sign_in_costs(templates: dict[str, Path], work: Path, quick: bool = False) -> dict:
+    """Return {side: one password check's cost} for both apps, counted side by side."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = pool.map(lambda side: sign_in_cost(side, templates[side], work, quick), templates)
+        return dict(zip(templates, found, strict=True))
 
 
 def check_counts(counted: dict) -> None:

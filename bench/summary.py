@@ -217,4 +217,20 @@ def table(result: dict) -> str:
     for label, sides, key, fmt in rows:
         values = [fmt.format(sides[a][key]) for a in APPS]
         lines.append(f"{label:<34}{values[0]:>12}{values[1]:>12}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *sign_in_lines(result.get("sign_in") or {})])
+
+
+def sign_in_lines(sign_in: dict) -> list[str]:
+    """One password check at sign-in, each side's default hasher: its cost and its scheme."""
+    if not sign_in:
+        return []
+    checks = [sign_in.get(a) or {} for a in APPS]
+    millions = [c.get("instructions") and c["instructions"] / 1e6 for c in checks]
+    schemes = "; ".join(f"{NAMES[a]} {c.get('scheme')}" for a, c in zip(APPS, checks, strict=True))
+    return [
+        f"{'password check (M instructions)':<34}{number(millions[0], '12.0f')}"
+        f"{number(millions[1], '12.0f')}",
+        f"{'password check (CPU ms)':<34}{number(checks[0].get('cpu_ms'), '12.1f')}"
+        f"{number(checks[1].get('cpu_ms'), '12.1f')}",
+        f"  (one check at sign-in, each side's default hasher: {schemes})",
+    ]

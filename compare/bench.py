@@ -12,6 +12,9 @@ noisy rate is not to be used for a verdict):
     {"server": "gunicorn ...", "load_generator": "wrk 4.1.0", "settings": {"runs": 5, ...},
      "machine": {...}, "versions": {..., "valgrind": "valgrind-3.19.0"},
      "instructions": {"method": "...", "counts": [10, 20], "available": true},
+     "sign_in": {"django": {"scheme": "pbkdf2_sha256$1000000", "cpu_ms": 242.0,
+                            "instructions": 6.9e9},
+                 "flask": {"scheme": "scrypt:32768:8:1", "cpu_ms": 102.0, "instructions": 7.8e8}},
      "noise_guard": {"load_limit": 3.0, "spread_limit_pct": 20.0,
                      "noisy_pages": ["stock/django/home", ...]},
      "ceiling": {"pages": {"home": {<the same page keys>}, ...}, "memory_per_worker_mb": 20.1},
@@ -32,6 +35,9 @@ noisy rate is not to be used for a verdict):
      "growth": {"sizes": [1000, 10000, 100000],
                 "databases": {"sqlite": {"django": {"1000": {"home": {"instructions": ...,
                                                                        "sql_statements": 2}}}}}}}
+
+`sign_in` is one password check as a sign-in makes it, with each side's default hasher (not
+per request; `instructions` is None without valgrind or with --quick).
 
 `python -m bench --growth` writes build/bench-growth.json (the `growth` part alone); `load`
 merges it in when bench.json has none.

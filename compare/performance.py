@@ -101,6 +101,26 @@ def bench_sentence(bench: dict) -> str:
     )
 
 
+def sign_in_note(bench: dict) -> list[str]:
+    """Say what one password check at sign-in costs each side with its framework's default."""
+    parts = []
+    for app in APPS:
+        check = (bench.get("sign_in") or {}).get(app) or {}
+        if check.get("cpu_ms") is None:
+            continue
+        counted = check.get("instructions")
+        counted = f"{counted / 1e6:,.0f} M instructions, " if counted else ""
+        parts.append(f"{NAMES[app]} ({check.get('scheme')}) {counted}{check['cpu_ms']:.0f} ms")
+    return (
+        [
+            f"One password check at sign-in, each framework's default hasher: {'; '.join(parts)} "
+            "of CPU. Slow on purpose, paid per sign-in (and per guess), not per page."
+        ]
+        if parts
+        else []
+    )
+
+
 def bench_section(m: dict, out: Path = BUILD) -> Section:
     bench = m.get("bench") or {}
     tables = []
@@ -118,6 +138,7 @@ def bench_section(m: dict, out: Path = BUILD) -> Section:
     shown = ("server", "load_generator", "settings")
     notes = [f"{k}: {summary.plain_data(bench[k])}" for k in shown if k in bench]
     notes += [f"instructions: {bench['instructions']['method']}"] if "instructions" in bench else []
+    notes += sign_in_note(bench)
     if noisy := benchmod.noisy_pages(bench):
         notes.append(
             f"Noisy (load average over {guard.get('load_limit')} or runs spread over "

@@ -188,6 +188,19 @@ def test_the_bench_shows_counts_beside_the_ceiling_and_the_noise(m):
     assert performance.bench_section({}).sentence.startswith("Not counted here")
 
 
+def test_the_bench_notes_what_one_password_check_costs_each_side(m):
+    """Each default hasher's cost at sign-in, counted where valgrind ran, timed where it did not."""
+    sign_in = {
+        "django": {"scheme": "pbkdf2_sha256$1000000", "cpu_ms": 240.4, "instructions": 4.4e9},
+        "flask": {"scheme": "scrypt:32768:8:1", "cpu_ms": 90.2, "instructions": None},
+    }
+    notes = performance.bench_section({**m, "bench": {**m["bench"], "sign_in": sign_in}}).notes
+    note = next(n for n in notes if n.startswith("One password check"))
+    assert "Django (pbkdf2_sha256$1000000) 4,400 M instructions, 240 ms; " in note
+    assert "Flask (scrypt:32768:8:1) 90 ms of CPU." in note
+    assert not any("password" in n for n in performance.bench_section(m).notes)
+
+
 def test_the_scale_out_part_shows_changes_drills_and_scaling(m):
     section = performance.scale_section(m)
     changes, drills, scaling = section.tables

@@ -7,7 +7,8 @@ LOGIN_FAILURE_WINDOW and LOGIN_ADDRESS_LIMIT (sign-in throttling), SIGN_UP_LIMIT
 SIGN_UP_WINDOW (sign-up throttling), EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and DEFAULT_FROM_EMAIL (mail; the console without EMAIL_HOST),
 PASSWORD_RESET_TIMEOUT, PASSWORD_RESET_LIMIT and PASSWORD_RESET_WINDOW (password reset),
-RATELIMIT_STORAGE_URI (a redis:// URL shared by the workers for the address throttles).
+RATELIMIT_STORAGE_URI (a redis:// URL shared by the workers: the address throttles' counts and
+the sessions' cache).
 """
 
 import os
@@ -102,6 +103,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's own index types and operator classes: the search's trigram indexes
+    # (posts/migrations/0002) need them. Nothing of it applies to SQLite.
+    INSTALLED_APPS.append("django.contrib.postgres")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock when a
     # transaction starts, so concurrent writers wait (up to `timeout` seconds) instead of
@@ -264,14 +269,22 @@ if os.environ.get("RATELIMIT_STORAGE_URI", "").startswith("redis"):
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     RATELIMIT_FAIL_OPEN = True
+    # Sessions read from the shared cache and written through to the database, as Django's
+    # docs advise for speed: a signed-in page sends no session query. Only with a cache every
+    # worker shares: with local memory a sign-out would drop the session from one worker's
+    # cache, and the others would still honour a copy of the cookie (SEC-5). Signed-cookie
+    # sessions cannot be ended at sign-out at all.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Not shared between processes: fine for one process, documented above for more.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# An English-only site: translation off, as Django's docs advise for speed. Every text, the
+# admin's included, stays in English, and dates keep the en-us formats (LANGUAGE_CODE).
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

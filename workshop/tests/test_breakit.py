@@ -60,7 +60,7 @@ def test_the_unbroken_apps_are_the_committed_ones(learners_checkout, tmp_path):
         cwd=learners_checkout, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert (copy / views).read_text() == committed
-    assert not list((copy / "django_app" / "posts" / "migrations").glob("0002_post_summary*"))
+    assert not list((copy / "django_app" / "posts" / "migrations").glob("0003_post_summary*"))
 
 
 def test_rule_text_reads_a_rule_of_the_spec_on_one_line():

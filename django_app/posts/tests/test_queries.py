@@ -1,8 +1,11 @@
 """The pages that list or show posts run a fixed number of SQL queries, however many posts exist."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import trans_real
 
 from posts.models import Post
 
@@ -46,3 +49,15 @@ def test_the_home_page_runs_a_known_number_of_queries(client, alice, django_asse
     # One COUNT for the paginator, one SELECT of the page's posts joined to their authors.
     with django_assert_num_queries(2):
         assert client.get("/").status_code == 200
+
+
+def test_pages_render_without_looking_up_translations(client, make_post):
+    """The English-only site renders its pages without a translation lookup (USE_I18N off)."""
+    make_post()
+    client.force_login(make_post().author)
+    with mock.patch.object(
+        trans_real.DjangoTranslation, "gettext", autospec=True, return_value=""
+    ) as looked_up:
+        for url in ("/", "/posts/new/", "/accounts/login/"):
+            assert client.get(url).status_code == 200
+    assert looked_up.call_count == 0
