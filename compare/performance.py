@@ -65,23 +65,46 @@ def rps_rows(bench: dict) -> list[list]:
     return rows
 
 
+# Issue-set goals for 100 times the posts: what a page may cost at the largest size over the
+# smallest (bench/README.md, "Cost as the data grows").
+GROWTH_GOALS = {"home": 1.5, "detail": 1.5, "search": 3.0}
+
+
+def growth_cells(by: dict, sizes: list[int], name: str, key: str, shown) -> list[str]:
+    """Return a page's figure at each size, largest / smallest, and whether it meets its goal."""
+    values = [(by.get(str(s)) or {}).get(name, {}).get(key) for s in sizes]
+    grew = values[-1] / values[0] if values[0] and values[-1] else None
+    goal = GROWTH_GOALS.get(name)
+    verdict = "" if goal is None or grew is None else ("met" if grew <= goal else "not met")
+    return [
+        *map(shown, values),
+        "-" if grew is None else f"{grew:.1f}x",
+        f"{goal}x: {verdict}" if verdict else "",
+    ]
+
+
 def growth_tables(bench: dict) -> list[Table]:
-    """Return per database the instructions per request at each size, and largest / smallest."""
+    """Return per database the instructions (and on PostgreSQL the database's ms) at each size."""
     tables = []
     for database in ("sqlite", "postgresql"):
         grown = benchmod.growth(bench, database)
         grown = {side: by for side, by in grown.items() if side != "errors"}
         sizes = sorted({int(s) for by in grown.values() for s in by})
         names = {p: None for by in grown.values() for pages in by.values() for p in pages}
-        rows = []
-        for name in names:
-            for side, by in grown.items():
-                counts = [(by.get(str(s)) or {}).get(name, {}).get("instructions") for s in sizes]
-                grew = f"{counts[-1] / counts[0]:.1f}x" if counts[0] and counts[-1] else "-"
-                rows.append([name, NAMES.get(side, "plain WSGI"), *map(millions, counts), grew])
-        title = f"Instructions per request (millions) as the posts grow: {database}"
-        columns = ["page", "side", *[f"{s:,} posts" for s in sizes], "largest / smallest"]
-        tables += [Table(title, columns, rows, set(range(2, 3 + len(sizes))))] if rows else []
+        columns = ["page", "side", *[f"{s:,} posts" for s in sizes], "largest / smallest", "goal"]
+        numbers = set(range(2, 3 + len(sizes)))
+        for key, shown, what in (
+            ("instructions", millions, "Instructions per request (millions)"),
+            ("db_ms", lambda v: "-" if v is None else f"{v:.2f}", "Database CPU ms per request"),
+        ):
+            rows = [
+                [name, NAMES.get(side, "plain WSGI"), *growth_cells(by, sizes, name, key, shown)]
+                for name in names
+                for side, by in grown.items()
+                if any((by.get(str(s)) or {}).get(name, {}).get(key) for s in sizes)
+            ]
+            title = f"{what} as the posts grow: {database}"
+            tables += [Table(title, columns, rows, numbers)] if rows else []
     return tables
 
 

@@ -169,10 +169,15 @@ def test_the_page_links_its_parts_and_claims_and_colours_verdicts(m):
 def test_the_bench_shows_counts_beside_the_ceiling_and_the_noise(m):
     """Instructions per request first (x the ceiling, lean, SQL), the growth, then req/s."""
     section = performance.bench_section(m)
-    counts, growth, rates = section.tables
+    counts, growth, pg_growth, pg_database, rates = section.tables
     home = by_label(counts)["home"]
     assert home == ["17.9", "8.7", "1.0", "0.49", "17.9 / 8.7", "15.2 / 8.2", "2 / 5"]
-    assert growth.rows[2] == ["search", "Django", "28.6", "1550.0", "54.2x"]
+    assert growth.rows[2] == ["search", "Django", "28.6", "1550.0", "54.2x", "3.0x: not met"]
+    assert growth.rows[0] == ["home", "Django", "17.9", "18.3", "1.0x", "1.5x: met"]
+    assert "postgresql" in pg_growth.title
+    assert pg_growth.rows[1][-2:] == ["1.0x", "1.5x: met"]
+    assert pg_database.title.startswith("Database CPU ms per request")
+    assert pg_database.rows[0] == ["home", "Django", "0.40", "21.00", "52.5x", "1.5x: not met"]
     rows = by_label(rates)
     assert rows["home"][0] == "800 ± 2%"  # spread 5% of the median: half above, half below
     assert rows["post"][1:] == ["880 ± 5% noisy", "noisy: not read"]
