@@ -71,14 +71,16 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --live
 
-# The scale-out profile: each app as three gunicorn replicas behind HAProxy, on one PostgreSQL
-# database (PG_URL's server) and a Redis of its own; the shared suite through the balancer, then
-# the fault drills (figures printed and kept in build/scale.json). Needs haproxy and redis-server
-# (Debian: apt-get install -y haproxy redis-server) and PostgreSQL.
+# The scale-out profile: each app as three gunicorn replicas behind HAProxy, on a PostgreSQL
+# cluster of its own (initdb on a free loopback port, removed at the end: the drill that restarts
+# it touches no other PostgreSQL work on the machine) and a Redis of its own; the shared suite
+# through the balancer, then the fault drills (figures printed and kept in build/scale.json).
+# Needs haproxy, redis-server and PostgreSQL's server programs, not a running server (Debian:
+# apt-get install -y haproxy redis-server postgresql).
 test-scale: $(STAMP)
 	rm -f build/scale.json
 	@status=0; for app in django flask; do \
-		DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --scale $$app || status=1; \
+		$(PY) -m pytest -q -p no:cacheprovider tests --scale $$app || status=1; \
 	done; exit $$status
 
 # The real-browser journey (e2e/): Debian's chromium when it is on the PATH, else Playwright's
