@@ -163,6 +163,8 @@ def scale_figures(m: dict, app: str) -> dict:
         "drill_lost": total("lost"),
         "replica_packages": len(replicas["packages"]) if replicas else None,
         "replica_package_names": replicas["packages"] if replicas else None,
+        # make bench-scale: req/s with 3 replicas over 1; None when noisy or not measured.
+        "scale_3": scale.quiet_ratio(m["scale"], app, "3"),
     }
 
 
