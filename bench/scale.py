@@ -169,18 +169,18 @@ def scaling(by_count: dict[str, dict]) -> dict[str, float | None]:
     }
 
 
-def start_groups(cluster: Cluster, folder: Path, workers: int) -> tuple[dict, dict]:
-    """Seed each app's database in the cluster and start its group of three; return both."""
+def start_groups(cluster: Cluster, folder: Path, workers: int, groups: dict) -> dict[str, str]:
+    """Seed each app's database in the cluster, start its group of three into `groups`."""
     databases = Databases(folder, cluster.url("posts_bench"))
-    urls, groups = {}, {}
+    urls = {}
     for app in APPS:
         urls[app] = databases.new(app).url
         print(f"seeding {NAMES[app]} on the run's PostgreSQL cluster", flush=True)
         seed(app, urls[app])
         group = Group(APP_CLASSES[app](), app_env(app, urls[app]), folder / app, workers=workers)
-        groups[app] = group
+        groups[app] = group  # stopped by the caller, even if it fails to start
         group.start()
-    return urls, groups
+    return urls
 
 
 def main(args) -> int:
@@ -194,7 +194,7 @@ def main(args) -> int:
     cluster, groups = Cluster(folder / "postgresql.json"), {}
     try:
         cluster.start()
-        urls, groups = start_groups(cluster, folder, settings.workers)
+        urls = start_groups(cluster, folder, settings.workers, groups)
         runs = load_runs(groups, cluster, settings)
         result = {"apps": {}}
         for app in APPS:
