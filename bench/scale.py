@@ -139,8 +139,9 @@ def load_runs(groups: dict[str, Group], cluster: Cluster, settings: Settings) ->
 def summarise(runs: list[dict]) -> dict:
     """Return one replica count's median req/s, its spread, the noise verdict and CPU per part."""
     rps = spread([r["rps"] for r in runs])
-    reasons = [f"other work {r['cores']['other']:.2f} cores > {OTHER_CPU_LIMIT}" for r in runs
-               if r["noisy"]]  # fmt: skip
+    busy = [r["cores"]["other"] for r in runs if r["noisy"]]
+    reasons = [f"other work {max(busy):.2f} cores > {OTHER_CPU_LIMIT} in {len(busy)} run(s)"]
+    reasons = reasons if busy else []
     if rps["spread_pct"] is not None and rps["spread_pct"] > SPREAD_LIMIT_PCT:
         reasons.append(f"spread {rps['spread_pct']:.0f}% > {SPREAD_LIMIT_PCT:.0f}%")
     return {

@@ -199,12 +199,17 @@ def scale_bench_tables(data: dict | None) -> list[Table]:
     parts = ["replicas", "haproxy", "postgresql", "redis", "wrk", "other"]
     cpu = [[n, NAMES[a], *[f"{c:.2f}" for c in cores]] for n, a, *cores in scale.cpu_rows(data)]
     title = "Where the CPU went: cores each part kept busy under that load"
-    tables.append(Table(title, ["replicas", "app", *parts], cpu, set(range(2, 8))))
-    sql = [[page, *[summary.number(v) for v in values]] for page, *values in scale.sql_rows(data)]
+    tables.append(Table(title, ["replicas up", "app", *parts], cpu, set(range(2, 8))))
+
+    def shown_as(form: str):
+        return lambda value: "-" if value is None else format(value, form)
+
+    sql = [[page, *map(shown_as(".1f"), values)] for page, *values in scale.sql_rows(data)]
     each = scale.per_replica(data)
-    for label, key in (("PostgreSQL connections a replica", "connections"),
-                       ("Redis commands a request (home)", "redis_commands")):  # fmt: skip
-        sql.append([label, *[summary.number(each.get(a, {}).get(key)) for a in APPS]])
+    figures = (("PostgreSQL connections a replica", "connections", ".1f"),
+               ("Redis commands a request (home)", "redis_commands", ".3f"))  # fmt: skip
+    for label, key, form in figures:
+        sql.append([label, *[shown_as(form)(each.get(a, {}).get(key)) for a in APPS]])
     title = "SQL statements a request (PostgreSQL's statement log), connections, Redis"
     tables.append(Table(title, ["page", "Django", "Flask"], sql, {1, 2}))
     return tables

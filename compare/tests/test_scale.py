@@ -8,7 +8,7 @@ from compare import performance, scale
 
 def test_no_results_give_no_rows(tmp_path):
     """Before make test-scale has run there is nothing to show."""
-    assert scale.load(tmp_path / "scale.json") is None
+    assert scale.load(tmp_path / "scale.json", tmp_path / "bench-scale.json") is None
     assert scale.drill_rows(None) == []
     assert scale.drills_held(None) == {}
 
@@ -27,7 +27,7 @@ def test_drills_read_per_app_in_the_drills_order(tmp_path):
     }
     path = tmp_path / "scale.json"
     path.write_text(json.dumps(data))
-    rows = scale.drill_rows(scale.load(path))
+    rows = scale.drill_rows(scale.load(path, tmp_path / "no-bench-scale.json"))
     assert [(row["drill"], row["app"]) for row in rows] == [
         ("replica killed", "django"),
         ("rolling restart", "django"),
