@@ -77,7 +77,13 @@ class Cluster:
         self.remove_leftover()
         self.folder = Path(tempfile.mkdtemp(prefix="posts-pg-"))
         if os.geteuid() == 0:
-            owner = pwd.getpwnam(OWNER)
+            try:
+                owner = pwd.getpwnam(OWNER)
+            except KeyError:
+                raise RuntimeError(
+                    f"run as root, PostgreSQL needs another owner: no user {OWNER!r} "
+                    "(apt-get install -y postgresql creates it)"
+                ) from None
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
         self.state.parent.mkdir(parents=True, exist_ok=True)
         self.state.write_text(json.dumps({"folder": str(self.folder), "bin": str(self.bin)}))
