@@ -219,6 +219,7 @@ def shared_figures(m: dict) -> dict:
         "quiet_rps_ratios": ratios_text(quiet),
         "quiet_rps_apart": max((max(r, 1 / r) for r in quiet.values()), default=None),
         "noisy_pages": benchmod.noisy_pages(m["bench"]),
+        "scale_noisy": ", ".join(scale.noisy_counts(m["scale"])) or None,
     }
 
 

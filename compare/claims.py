@@ -178,7 +178,8 @@ CLAIMS = (
         "{flask_drill_writes}, {flask_drill_failed} of {flask_drill_requests} failed; "
         "packages added for replicas: Django {django_replica_package_names}, Flask "
         "{flask_replica_package_names}; req/s with 3 replicas over 1 (make bench-scale, quiet "
-        "runs only): Django {django_scale_3:.2f}, Flask {flask_scale_3:.2f}",
+        "runs only): Django {django_scale_3:.2f}, Flask {flask_scale_3:.2f}; replica counts "
+        "measured noisy, not read: {scale_noisy}",
         "Serving simultaneous requests: both apps pass OPS-8, then run as three replicas of two "
         "workers each behind one balancer, under load while a replica is killed, restarted in "
         "turn, and Redis and PostgreSQL stop, losing no acknowledged write and writing none twice "

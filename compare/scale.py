@@ -76,6 +76,11 @@ def quiet_ratio(data: dict | None, app: str, replicas: str = "3") -> float | Non
     return scaling(data).get(app, {}).get(replicas)
 
 
+def noisy_counts(data: dict | None) -> list[str]:
+    """Return app/replicas of every count that has no ratio: noisy, not read."""
+    return [f"{app}/{n}" for app, by in scaling(data).items() for n, r in by.items() if r is None]
+
+
 def throughput_rows(data: dict | None) -> list[list]:
     """Return per replica count and app: req/s, spread, the ratio to one replica, the noise."""
     rows = []

@@ -268,7 +268,9 @@ def test_c12_shows_the_scaling_ratios_only_when_both_were_quiet():
         "Flask 1.30" in row["evidence"]
     )
     assert row["decided_by"].startswith("None not in (django_scale_3, flask_scale_3)")
-    assert "req/s with 3 replicas" not in judge({"scale": scaled(None, 1.3)}, "C12")["evidence"]
+    noisy = judge({"scale": scaled(None, 1.3)}, "C12")["evidence"]
+    assert "req/s with 3 replicas" not in noisy
+    assert "replica counts measured noisy, not read: django/3" in noisy
 
 
 def test_a_rule_reading_a_missing_figure_fails_the_run():
