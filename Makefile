@@ -16,7 +16,8 @@ STAFF_PASSWORD ?= admin-pass-2026
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-not-secret
 
 .PHONY: help venv test test-unit test-shared test-servers test-live test-postgres lint format \
-	test-browser test-scale run-django run-flask compare compare-setup bench bench-quick bench-growth bench-profile clean \
+	test-browser test-scale run-django run-flask compare compare-setup bench bench-quick bench-growth bench-profile \
+	bench-scale clean \
 	check solutions break-it
 
 help:
@@ -32,6 +33,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make bench          instructions per request (callgrind), then gunicorn and wrk (build/bench.json)"
 	@echo "make bench-growth   instructions per request at 1,000 to 100,000 posts, SQLite and PostgreSQL"
+	@echo "make bench-scale    req/s through HAProxy with 1, 2, 3 replicas; SQL and connections a request"
 	@echo "make compare        measure both apps and print the report (build/compare.*)"
 	@echo "make compare-setup  the same, with each app's setup run from scratch and timed"
 	@echo "make check STEP=N   the workshop: exercise N's checkpoint on both apps (APP=django|flask: one)"
@@ -71,14 +73,16 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --live
 
-# The scale-out profile: each app as three gunicorn replicas behind HAProxy, on one PostgreSQL
-# database (PG_URL's server) and a Redis of its own; the shared suite through the balancer, then
-# the fault drills (figures printed and kept in build/scale.json). Needs haproxy and redis-server
-# (Debian: apt-get install -y haproxy redis-server) and PostgreSQL.
+# The scale-out profile: each app as three gunicorn replicas behind HAProxy, on a PostgreSQL
+# cluster of its own (initdb on a free loopback port, removed at the end: the drill that restarts
+# it touches no other PostgreSQL work on the machine) and a Redis of its own; the shared suite
+# through the balancer, then the fault drills (figures printed and kept in build/scale.json).
+# Needs haproxy, redis-server and PostgreSQL's server programs, not a running server (Debian:
+# apt-get install -y haproxy redis-server postgresql).
 test-scale: $(STAMP)
 	rm -f build/scale.json
 	@status=0; for app in django flask; do \
-		DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -p no:cacheprovider tests --scale $$app || status=1; \
+		$(PY) -m pytest -q -p no:cacheprovider tests --scale $$app || status=1; \
 	done; exit $$status
 
 # The real-browser journey (e2e/): Debian's chromium when it is on the PATH, else Playwright's
@@ -153,6 +157,12 @@ bench: $(STAMP)
 # The counts as the data grows: 1,000 to 100,000 posts, SQLite and PostgreSQL (PG_URL's server).
 bench-growth: $(STAMP)
 	PG_URL=$(PG_URL) $(PY) -m bench --growth
+
+# Cost as the work grows: req/s through HAProxy with 1, 2 and 3 replicas, the apps taking turns,
+# the CPU each part used, SQL statements and connections; on a PostgreSQL cluster of its own, as
+# make test-scale (build/bench-scale.json, read by make compare).
+bench-scale: $(STAMP)
+	$(PY) -m bench --scale
 
 bench-quick: $(STAMP)
 	$(PY) -m bench --quick

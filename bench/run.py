@@ -67,6 +67,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--growth", action="store_true", help="cost as the data grows")
     parser.add_argument("--sizes", help="--growth: posts, comma-separated (1000,10000,100000)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="--growth: which")
+    parser.add_argument("--scale", action="store_true", help="1 to 3 replicas behind HAProxy")
+    parser.add_argument("--sql-requests", type=int, default=20, help="--scale: requests a page")
     parser.add_argument("--out", type=Path, help="default build/bench.json (quick: -quick.json)")
     return parser.parse_args(argv)
 

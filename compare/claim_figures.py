@@ -163,6 +163,8 @@ def scale_figures(m: dict, app: str) -> dict:
         "drill_lost": total("lost"),
         "replica_packages": len(replicas["packages"]) if replicas else None,
         "replica_package_names": replicas["packages"] if replicas else None,
+        # make bench-scale: req/s with 3 replicas over 1; None when noisy or not measured.
+        "scale_3": scale.quiet_ratio(m["scale"], app, "3"),
     }
 
 
@@ -217,6 +219,7 @@ def shared_figures(m: dict) -> dict:
         "quiet_rps_ratios": ratios_text(quiet),
         "quiet_rps_apart": max((max(r, 1 / r) for r in quiet.values()), default=None),
         "noisy_pages": benchmod.noisy_pages(m["bench"]),
+        "scale_noisy": ", ".join(scale.noisy_counts(m["scale"])) or None,
     }
 
 

@@ -162,6 +162,8 @@ CLAIMS = (
         "not measurable here if django_ops8 is None or flask_ops8 is None; "
         "mixed if not django_ops8 == flask_ops8 == 'passed'; "
         "mixed if False in (django_drills_held, flask_drills_held); "
+        "mixed if None not in (django_scale_3, flask_scale_3) "
+        "and (django_scale_3 > 1.2 * flask_scale_3 or flask_scale_3 > 1.2 * django_scale_3); "
         "contradicted if django_drills_held and flask_drills_held "
         "and flask_replica_packages <= django_replica_packages; "
         "mixed if django_drills_held and flask_drills_held; "
@@ -175,14 +177,18 @@ CLAIMS = (
         "{django_drill_requests} requests failed, Flask lost {flask_drill_lost} of "
         "{flask_drill_writes}, {flask_drill_failed} of {flask_drill_requests} failed; "
         "packages added for replicas: Django {django_replica_package_names}, Flask "
-        "{flask_replica_package_names}",
+        "{flask_replica_package_names}; req/s with 3 replicas over 1 (make bench-scale, quiet "
+        "runs only): Django {django_scale_3:.2f}, Flask {flask_scale_3:.2f}; replica counts "
+        "measured noisy, not read: {scale_noisy}",
         "Serving simultaneous requests: both apps pass OPS-8, then run as three replicas of two "
         "workers each behind one balancer, under load while a replica is killed, restarted in "
         "turn, and Redis and PostgreSQL stop, losing no acknowledged write and writing none twice "
         "(requests failed during a fault are the fault's, bounded by the drills' own tests). "
         "Extra tooling is judged between the two: both ran on the same gunicorn, HAProxy, "
         "PostgreSQL and Redis, so it holds against Flask only if Flask needed more packages for "
-        "it than Django (then mixed). Without the drills, the bench's load decides; without "
+        "it than Django (then mixed). Adding replicas must help both alike: if one app's req/s "
+        "grow from 1 to 3 replicas over 1.2 times as much as the other's (quiet runs of make "
+        "bench-scale only), mixed. Without the drills, the bench's load decides; without "
         "either, the claim waits.",
     ),
     Claim(

@@ -210,14 +210,50 @@ def scale_section(m: dict, out: Path = BUILD) -> Section:
     columns = ["drill", "app", *(f.replace("_", " ") for f in figures)]
     title = "Fault drills under load (3 replicas behind HAProxy)"
     tables += [Table(title, columns, drills, {2, 3, 4, 5, 6})] if drills else []
-    if ratios := scale.scaling(data):
-        counts = sorted({n for by in ratios.values() for n in by}, key=int)
-        rows = [[n, *[summary.number(ratios.get(a, {}).get(n), "x") for a in APPS]] for n in counts]
-        title = "Requests per second through the balancer, as a ratio to one replica"
-        tables.append(Table(title, ["replicas", "Django", "Flask"], rows, {1, 2}))
+    tables += scale_bench_tables(data)
     notes = [
         "Failed requests include the faults' own: a killed replica's open requests (a POST is "
         "never replayed), the fast 503s while PostgreSQL restarts."
-    ]
-    title = "Scale-out (build/scale.json, written by make test-scale)"
-    return Section("scale", title, scale_sentence(data, replicas), tables, notes if drills else [])
+    ] if drills else []  # fmt: skip
+    if measured := (data or {}).get("bench"):
+        guard = measured["settings"]["noise_guard"]
+        notes.append(
+            f"make bench-scale: {measured['settings']['load_generator']}, the home page, "
+            f"{measured['settings']['runs']} runs of {measured['settings']['duration']} s, on "
+            f"{measured['machine']['usable_cores']} cores shared by every part. Noisy (other work "
+            f"over {guard['other_cpu_limit_cores']} cores, or runs spread over "
+            f"{guard['spread_limit_pct']:.0f}%): shown, no ratio, read by no verdict."
+        )
+    title = "Scale-out (build/scale.json: make test-scale; bench-scale.json: make bench-scale)"
+    return Section("scale", title, scale_sentence(data, replicas), tables, notes)
+
+
+def scale_bench_tables(data: dict | None) -> list[Table]:
+    """Return make bench-scale's tables: req/s and ratios, the cores each part used, the SQL."""
+    if not (rows := scale.throughput_rows(data)):
+        return []
+    shown = [
+        [n, NAMES[a], summary.number(rps), summary.number(spread, "%"),
+         ratio if isinstance(ratio, str) else f"{ratio:.2f}x", noise]
+        for n, a, rps, spread, ratio, noise in rows
+    ]  # fmt: skip
+    title = "Requests per second through the balancer (home page), and the ratio to one replica"
+    columns = ["replicas", "app", "req/s", "spread", "ratio", "noise"]
+    tables = [Table(title, columns, shown, {2, 3, 4})]
+    parts = ["replicas", "haproxy", "postgresql", "redis", "wrk", "other"]
+    cpu = [[n, NAMES[a], *[f"{c:.2f}" for c in cores]] for n, a, *cores in scale.cpu_rows(data)]
+    title = "Where the CPU went: cores each part kept busy under that load"
+    tables.append(Table(title, ["replicas up", "app", *parts], cpu, set(range(2, 8))))
+
+    def shown_as(form: str):
+        return lambda value: "-" if value is None else format(value, form)
+
+    sql = [[page, *map(shown_as(".1f"), values)] for page, *values in scale.sql_rows(data)]
+    each = scale.per_replica(data)
+    figures = (("PostgreSQL connections a replica", "connections", ".1f"),
+               ("Redis commands a request (home)", "redis_commands", ".3f"))  # fmt: skip
+    for label, key, form in figures:
+        sql.append([label, *[shown_as(form)(each.get(a, {}).get(key)) for a in APPS]])
+    title = "SQL statements a request (PostgreSQL's statement log), connections, Redis"
+    tables.append(Table(title, ["page", "Django", "Flask"], sql, {1, 2}))
+    return tables

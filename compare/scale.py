@@ -1,9 +1,10 @@
 """The scale-out figures: `build/scale.json` (written by `make test-scale`) as plain data.
 
 Each function returns lists and dicts for the report to lay out: the fault drills per app, and
-what each app had to change or add to run as replicas (its settings, found in its code). A
-run that measured the balancer's throughput keeps it per app as
-`"scaling": {"1": 1.0, "2": 1.6, "3": 1.9}`: requests per second over one replica's.
+what each app had to change or add to run as replicas (its settings, found in its code). The
+balancer's throughput comes from `build/bench-scale.json` (`make bench-scale`), kept under
+"bench": per app and replica count its req/s, spread and noise verdict, and
+`"scaling": {"1": 1.0, "2": 1.6, "3": None}`: req/s over one replica's, None where noisy.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from toolkit.paths import APP_DIRS, BUILD, read_json
 
 SCALE_JSON = BUILD / "scale.json"
+BENCH_SCALE_JSON = BUILD / "bench-scale.json"
 DRILLS = ("replica killed", "rolling restart", "redis stopped", "postgresql restarted")
 DRILL_FIGURES = (
     "requests", "failed", "acknowledged_writes", "found_afterwards", "found_twice", "lost",
@@ -28,9 +30,12 @@ REPLICA_SETTINGS = {
 REPLICA_PACKAGES = {"django": ("django-redis", "redis"), "flask": ("limits[redis]", "redis")}
 
 
-def load(path: Path = SCALE_JSON) -> dict | None:
-    """Return the results of the last `make test-scale`, or None when it has not run."""
-    return read_json(path)
+def load(path: Path = SCALE_JSON, bench: Path = BENCH_SCALE_JSON) -> dict | None:
+    """Return the last `make test-scale`'s results and `make bench-scale`'s; None: neither ran."""
+    data, measured = read_json(path), read_json(bench)
+    if measured:
+        data = {**(data or {}), "bench": measured}
+    return data
 
 
 def drill_rows(data: dict | None) -> list[dict]:
@@ -55,10 +60,68 @@ def drills_held(data: dict | None) -> dict[str, bool]:
     return held
 
 
-def scaling(data: dict | None) -> dict[str, dict[str, float]]:
-    """Return per app its requests per second with N replicas over one's, when it was measured."""
-    apps = (data or {}).get("apps", {})
+def bench_apps(data: dict | None) -> dict[str, dict]:
+    """Return per app what `make bench-scale` measured ({} when it has not run)."""
+    return ((data or {}).get("bench") or {}).get("apps", {})
+
+
+def scaling(data: dict | None) -> dict[str, dict[str, float | None]]:
+    """Return per app its req/s with N replicas over one's (None where a run was noisy)."""
+    apps = bench_apps(data)
     return {app: apps[app]["scaling"] for app in sorted(apps) if apps[app].get("scaling")}
+
+
+def quiet_ratio(data: dict | None, app: str, replicas: str = "3") -> float | None:
+    """Return an app's req/s with this many replicas over one's; None if noisy or not run."""
+    return scaling(data).get(app, {}).get(replicas)
+
+
+def noisy_counts(data: dict | None) -> list[str]:
+    """Return app/replicas of every count that has no ratio: noisy, not read."""
+    return [f"{app}/{n}" for app, by in scaling(data).items() for n, r in by.items() if r is None]
+
+
+def throughput_rows(data: dict | None) -> list[list]:
+    """Return per replica count and app: req/s, spread, the ratio to one replica, the noise."""
+    rows = []
+    for app, side in sorted(bench_apps(data).items()):
+        for n, f in side["replicas"].items():
+            ratio = side["scaling"].get(n)
+            rows.append([
+                n, app, f["rps"], f["rps_spread"]["spread_pct"],
+                "noisy" if ratio is None else ratio, "; ".join(f["noise"]) or "quiet",
+            ])  # fmt: skip
+    return sorted(rows, key=lambda row: (int(row[0]), row[1]))
+
+
+def cpu_rows(data: dict | None, parts=("replicas", "haproxy", "postgresql", "redis", "wrk")):
+    """Return per app and replica count the cores each part kept busy, and the rest's."""
+    rows = []
+    for app, side in sorted(bench_apps(data).items()):
+        for n, f in side["replicas"].items():
+            rows.append([n, app, *[f["cores"].get(p) for p in (*parts, "other")]])
+    return rows
+
+
+def sql_rows(data: dict | None, apps=("django", "flask")) -> list[list]:
+    """Return per page the SQL statements a request sends, for each app (None: not counted)."""
+    measured = bench_apps(data)
+    pages = list(dict.fromkeys(p for side in measured.values() for p in side["sql"]))
+    return [
+        [page, *[measured.get(a, {}).get("sql", {}).get(page, {}).get("statements") for a in apps]]
+        for page in pages
+    ]
+
+
+def per_replica(data: dict | None) -> dict[str, dict]:
+    """Return per app its PostgreSQL connections per replica and Redis commands per request."""
+    return {
+        app: {
+            "connections": side["connections"]["per_replica"],
+            "redis_commands": side["replicas"]["1"]["redis_commands_per_request"],
+        }
+        for app, side in sorted(bench_apps(data).items())
+    }
 
 
 def replica_changes(app_dirs: dict[str, Path] = APP_DIRS) -> dict[str, dict]:

@@ -1,7 +1,9 @@
 """The scale-out profile: `--scale NAME` runs the suite on an app as replicas behind HAProxy.
 
-The plugin starts the app as a balanced group (`toolkit/balancer.py`: three gunicorn replicas,
-HAProxy, a Redis of its own) on one fresh PostgreSQL database, then points the suite's BASE_URL
+The plugin starts a PostgreSQL cluster of the run's own (`toolkit/pgcluster.py`: on a free
+loopback port, removed at the end, so that the drill that restarts it touches no one else's),
+then the app as a balanced group (`toolkit/balancer.py`: three gunicorn replicas, HAProxy, a
+Redis of its own) on one fresh database in that cluster, then points the suite's BASE_URL
 mode at the balancer with the app's adapter, its staff and its database, before the harness
 reads them (tests/conftest.py). Tests marked `replicas` need the group (`group` fixture) and are
 deselected without `--scale`. Figures the drills record go to `build/scale.json`.
@@ -19,10 +21,10 @@ from toolkit.apps import STAFF
 from toolkit.balancer import Group
 from toolkit.databases import Databases
 from toolkit.paths import BUILD
+from toolkit.pgcluster import Cluster
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/posts_test"
 GROUP = pytest.StashKey[Group]()
-DATABASES = pytest.StashKey[Databases]()
+CLUSTER = pytest.StashKey[Cluster]()
 # Figures of this session's scale tests and drills, per app: written to build/scale.json.
 SCALE_FIGURES: dict = {}
 
@@ -31,8 +33,8 @@ def pytest_addoption(parser):
     parser.getgroup("posts").addoption(
         "--scale",
         metavar="NAME",
-        help="run against app NAME as 3 gunicorn replicas behind HAProxy, on PostgreSQL "
-        "(DATABASE_URL or the local server) and a Redis of its own (make test-scale)",
+        help="run against app NAME as 3 gunicorn replicas behind HAProxy, on a PostgreSQL cluster "
+        "and a Redis of their own (make test-scale)",
     )
 
 
@@ -43,18 +45,19 @@ def pytest_configure(config):
     if not name:
         return
     folder = BUILD / "scale" / name
-    databases = Databases(folder, os.environ.get("DATABASE_URL") or PG_URL)
-    config.stash[DATABASES] = databases
-    database = databases.new(f"scale_{name}")
-    adapter = load_adapter(name)
-    adapter.prepare(database.url, STAFF)
-    group = Group(adapter, adapter.env(database.url), folder)
-    config.stash[GROUP] = group
+    cluster = config.stash[CLUSTER] = Cluster(folder / "postgresql.json")
     try:
+        cluster.start()
+        databases = Databases(folder, cluster.url("posts_test"))
+        database = databases.new(f"scale_{name}")
+        adapter = load_adapter(name)
+        adapter.prepare(database.url, STAFF)
+        group = config.stash[GROUP] = Group(adapter, adapter.env(database.url), folder)
         group.start()
     except BaseException:
-        group.stop()
-        databases.drop_all()
+        if GROUP in config.stash:
+            config.stash[GROUP].stop()
+        cluster.stop()
         raise
     os.environ.update(
         BASE_URL=group.base_url,
@@ -68,8 +71,10 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if GROUP in config.stash:
         config.stash[GROUP].stop()
-        config.stash[DATABASES].drop_all()
         del config.stash[GROUP]
+    if CLUSTER in config.stash:
+        config.stash[CLUSTER].stop()  # its databases with it
+        del config.stash[CLUSTER]
 
 
 @pytest.hookimpl(trylast=True)
@@ -89,7 +94,11 @@ def pytest_report_collectionfinish(config, start_path, items):
     if GROUP in config.stash:
         group = config.stash[GROUP]
         ports = ", ".join(f"{n} :{s.port}" for n, s in group.replicas.items())
-        return [f"scale: HAProxy {group.base_url} -> {ports}; Redis {group.redis.url}"]
+        cluster = config.stash[CLUSTER]
+        return [
+            f"scale: HAProxy {group.base_url} -> {ports}; Redis {group.redis.url}; "
+            f"PostgreSQL (private) 127.0.0.1:{cluster.port}"
+        ]
     return []
 
 
@@ -97,6 +106,12 @@ def pytest_report_collectionfinish(config, start_path, items):
 def group(request) -> Group:
     """The app as a balanced group: its replicas, HAProxy and Redis (only with --scale)."""
     return request.config.stash[GROUP]
+
+
+@pytest.fixture(scope="session")
+def postgresql(request) -> Cluster:
+    """The run's own PostgreSQL cluster, which the drills may restart (only with --scale)."""
+    return request.config.stash[CLUSTER]
 
 
 @pytest.fixture(scope="session")

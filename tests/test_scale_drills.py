@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from tests.drills import Load, during
-from toolkit.balancer import restart_postgresql
 
 pytestmark = pytest.mark.replicas
 
@@ -97,14 +96,14 @@ class HealthWatch(threading.Thread):
 
 @pytest.mark.rule("OPS-13", "OPS-11")
 def test_postgresql_restarted_under_load_gets_fast_503s_and_loses_nothing(
-    app, group, scale_figures
+    app, group, postgresql, scale_figures
 ):
     """While the database restarts pages answer 503 at once; then the site serves again."""
     watch = HealthWatch(group.replicas["r1"].base_url)
     with Load(app) as load:
         during(load, 2)
         watch.start()
-        outage = restart_postgresql(app.database_url)
+        outage = postgresql.restart(down=1)  # the run's own cluster, no one else's
         during(load, 4)
         watch.stopping.set()
     figures = load.figures()

@@ -272,26 +272,3 @@ def balanced(adapter, env: dict[str, str], folder: Path, **options):
         yield group.start()
     finally:
         group.stop()
-
-
-def restart_postgresql(url: str) -> float:
-    """Restart the local PostgreSQL cluster serving `url` (pg_ctlcluster); return the seconds.
-
-    Disruptive: every connection to that server, anyone's, is cut. Fast shutdown, at once up.
-    """
-    port = str(httpx.URL(url).port or 5432)
-    for line in subprocess.run(
-        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
-    ).stdout.splitlines():
-        version, cluster, cluster_port, *_ = line.split()
-        if cluster_port == port:
-            break
-    else:
-        raise RuntimeError(f"no local PostgreSQL cluster on port {port} (pg_lsclusters)")
-    started = time.monotonic()
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart", "-m", "fast"],
-        check=True,
-        capture_output=True,
-    )
-    return time.monotonic() - started

@@ -78,6 +78,14 @@ def drills(lost: int = 0) -> dict:
                      for app, n in (("django", 0), ("flask", lost))}}  # fmt: skip
 
 
+def scaled(django: float | None, flask: float | None) -> dict:
+    """Return drills() with make bench-scale's ratios at 3 replicas (None: a noisy run)."""
+    apps = {
+        app: {"scaling": {"1": 1.0, "3": r}} for app, r in (("django", django), ("flask", flask))
+    }
+    return {**drills(), "bench": {"apps": apps}}
+
+
 BASE = {
     "loc": {"django": lines(1000, tests=500), "flask": lines(1000, tests=500)},
     "concept_kinds": {"admin": {"django": {"code": 50}, "flask": {"code": 100}}},
@@ -185,6 +193,8 @@ CASES = [
                             flask={"concurrency": {"requests": 5000, "failed": 3}})}, M),
     ("C12", {"scale": drills()}, C), ("C12", {"scale": drills(lost=1)}, M),
     ("C12", {"scale": drills(), "replicas.flask.packages": ["limits[redis]", "redis", "x"]}, M),
+    ("C12", {"scale": scaled(1.1, 1.2)}, C), ("C12", {"scale": scaled(1.0, 1.3)}, M),
+    ("C12", {"scale": scaled(None, 1.3)}, C),  # a noisy ratio is not read
     ("C13", {}, C), ("C13", {"spec.rules.0.apps.flask.outcome": "failed"}, M),
     ("C13", {f"spec.rules.{i}.apps.flask.outcome": "failed" for i in range(3)}, S),
     ("C13", NOT_RUN, N),
@@ -249,6 +259,18 @@ def test_c12_shows_the_drills_and_what_each_app_added():
     assert "Flask lost 1 of 40, 2 of 500 failed" in row["evidence"]
     assert "packages added for replicas: Django django-redis, redis, Flask" in row["evidence"]
     assert row["decided_by"] == "False in (django_drills_held, flask_drills_held)"
+
+
+def test_c12_shows_the_scaling_ratios_only_when_both_were_quiet():
+    row = judge({"scale": scaled(1.0, 1.3)}, "C12")
+    assert (
+        "req/s with 3 replicas over 1 (make bench-scale, quiet runs only): Django 1.00, "
+        "Flask 1.30" in row["evidence"]
+    )
+    assert row["decided_by"].startswith("None not in (django_scale_3, flask_scale_3)")
+    noisy = judge({"scale": scaled(None, 1.3)}, "C12")["evidence"]
+    assert "req/s with 3 replicas" not in noisy
+    assert "replica counts measured noisy, not read: django/3" in noisy
 
 
 def test_a_rule_reading_a_missing_figure_fails_the_run():

@@ -208,10 +208,13 @@ def test_the_bench_notes_what_one_password_check_costs_each_side(m):
 
 def test_the_scale_out_part_shows_changes_drills_and_scaling(m):
     section = performance.scale_section(m)
-    changes, drills, scaling = section.tables
+    changes, drills, scaling, cpu, sql = section.tables
     assert by_label(changes)["packages added"] == ["django-redis, redis", "limits[redis], redis"]
     assert drills.rows[0] == ["replica killed", "Django", "1,200", "3", "80", "80", "0"]
-    assert by_label(scaling)["3"] == ["-", "1.9x"]
+    assert ["3", "Flask", "760", "4.0%", "1.90x", "quiet"] in scaling.rows
+    assert ["3", "Django", "450", "25%", "noisy", "spread 25% > 20%"] in scaling.rows
+    assert cpu.columns[2:] == ["replicas", "haproxy", "postgresql", "redis", "wrk", "other"]
+    assert by_label(sql)["home"] == ["4.0", "5.0"]
     bare = performance.scale_section({**m, "scale": None})
     assert bare.sentence.startswith("Not run here: make test-scale writes build/scale.json.")
     assert len(bare.tables) == 1  # what each app changed, read from its code
