@@ -205,7 +205,9 @@ def main(args) -> int:
                 "replicas": by_count,
                 "scaling": scaling(by_count),
                 "connections": sqlcount.connections(cluster, urls[app], len(groups[app].replicas)),
-                "sql": sqlcount.count(app, urls[app], cluster, folder / app, args.sql_requests),
+                "sql": sqlcount.count(
+                    app, urls[app], cluster, folder / app, args.sql_requests, groups[app].redis.url
+                ),
             }
     finally:
         for group in groups.values():

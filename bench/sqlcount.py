@@ -77,9 +77,13 @@ def statements_since(log: Path, mark: int) -> list[str]:
     return [match.group(1)[:160] for match in STATEMENT.finditer(text)]
 
 
-def count(app: str, url: str, cluster: Cluster, folder: Path, requests: int) -> dict:
-    """Return per page the statements per request, and one request's statements."""
-    env = app_env(app, f"{url}?application_name={COUNTED}")
+def count(app: str, url: str, cluster: Cluster, folder: Path, requests: int, redis: str) -> dict:
+    """Return per page the statements per request, and one request's statements.
+
+    The server is set up as the replicas are, their Redis included: with it Django reads its
+    sessions from the cache (cached_db) rather than from the database.
+    """
+    env = {**app_env(app, f"{url}?application_name={COUNTED}"), "RATELIMIT_STORAGE_URI": redis}
     server = Server(APP_CLASSES[app](), env, folder / "sqlcount.log", workers=1)
     server.start()
     found = {}
