@@ -21,11 +21,17 @@ SIGNED_IN_PAGE = """
 import json
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from accounts.models import User
+# Static files named as they are: no collectstatic manifest here (as in conftest.py).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 call_command("migrate", verbosity=0)
 client = Client()
 client.force_login(User.objects.create(username="alice"))
