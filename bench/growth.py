@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import callgrind
-from bench.pages import NAMES, PAGES, seed
+from bench.pages import NAMES, PAGES, RARE_SEARCH, seed
 from toolkit.databases import Databases
 from toolkit.paths import APPS, BUILD
 
@@ -31,8 +31,8 @@ READ_PAGES = ("home", "search", "detail", "healthz")
 
 
 def pages_for(size: int) -> list[dict]:
-    """Return the read pages and the deep page (the middle of the list at this size)."""
-    chosen = [page for page in PAGES if page["name"] in READ_PAGES]
+    """Return the read pages, a rare term's search, and the deep page (the list's middle)."""
+    chosen = [page for page in PAGES if page["name"] in READ_PAGES] + [RARE_SEARCH]
     middle = max(1, size * 9 // 10 // 10 // 2)  # nine posts in ten are published, ten a page
     deep = {"name": "deep_page", "path": f"/?page={middle}", "method": "GET",
             "signed_in": False, "db_bound": True}  # fmt: skip
@@ -107,7 +107,7 @@ def table(growth: dict) -> str:
         lines += ["", f"== {kind}: instructions per request (millions) by posts ==",
                   f"{'page':<11}{'side':<11}" + "".join(f"{s:>10}" for s in sizes)
                   + f"{'growth':>8}" + ("  db ms" if kind != "sqlite" else "")]  # fmt: skip
-        for name in (*READ_PAGES, "deep_page"):
+        for name in (*READ_PAGES, RARE_SEARCH["name"], "deep_page"):
             for side, by_size in sides.items():
                 if side == "errors":
                     continue

@@ -127,6 +127,10 @@ class FlaskAdmin(Admin):
         page.goto(self.list_path)
         page.fill("input[name=search]", text)
         page.press("input[name=search]", "Enter")
+        expect(page).to_have_url(re.compile(r"[?&]search="))
+        # The row buttons ask through the admin's scripts, loaded at the end of the page: a click
+        # before they run would post without the confirm() (seen on a loaded machine).
+        page.wait_for_load_state()
         expect(page.locator("table.model-list")).to_be_visible()
 
     def filter_status(self, page, status):
