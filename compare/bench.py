@@ -55,11 +55,12 @@ GROWTH = BUILD / "bench-growth.json"
 
 
 def load(path: Path = BENCH, growth: Path = GROWTH) -> dict | None:
-    """Return the bench results (with the growth run's), or None when `make bench` has not run."""
+    """Return the bench results with the growth run's; None when neither has run."""
     results = read_json(path)
     grown = read_json(growth)
-    if results is not None and grown is not None and "growth" not in results:
-        results["growth"] = grown.get("growth")
+    if grown is not None and "growth" not in (results or {}):
+        # make bench-growth alone is worth showing: its tables need nothing of make bench.
+        results = {**(results or {}), "growth": grown.get("growth")}
     return results
 
 

@@ -76,3 +76,14 @@ def test_a_callgrind_count_is_positive_and_repeats(valgrind, tmp_path):
     first, second = (c["instructions"] for c in counts)
     assert first > 0
     assert abs(first - second) / first < 0.02, counts
+
+
+def test_the_growth_tables_show_without_a_bench_run(tmp_path):
+    """make bench-growth alone gives the report its growth tables; nothing at all gives None."""
+    growth = tmp_path / "bench-growth.json"
+    assert benchmod.load(tmp_path / "bench.json", growth) is None
+    sizes = {"sizes": [1000], "databases": {"sqlite": {"django": {"1000": {}}}}}
+    growth.write_text(json.dumps({"growth": sizes}))
+    assert benchmod.load(tmp_path / "bench.json", growth) == {"growth": sizes}
+    (tmp_path / "bench.json").write_text(json.dumps({"apps": {}}))
+    assert benchmod.load(tmp_path / "bench.json", growth) == {"apps": {}, "growth": sizes}
