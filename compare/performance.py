@@ -16,6 +16,11 @@ def millions(value: float | None) -> str:
     return f"{value / 1e6:.{1 if value >= 1e6 else 2}f}" if value else "-"
 
 
+def formatted(form: str):
+    """Return a function that formats a figure (a dash for none): formatted(".2f")(0.4)."""
+    return lambda value: "-" if value is None else format(value, form)
+
+
 def both(pages: dict, name: str, key: str, shown=str) -> str:
     """Return one figure of a page for Django and Flask, as "D / F"."""
     values = [pages[a].get(name, {}).get(key) for a in APPS]
@@ -95,7 +100,7 @@ def growth_tables(bench: dict) -> list[Table]:
         numbers = set(range(2, 3 + len(sizes)))
         for key, shown, what in (
             ("instructions", millions, "Instructions per request (millions)"),
-            ("db_ms", lambda v: "-" if v is None else f"{v:.2f}", "Database CPU ms per request"),
+            ("db_ms", formatted(".2f"), "Database CPU ms per request"),
         ):
             rows = [
                 [name, NAMES.get(side, "plain WSGI"), *growth_cells(by, sizes, name, key, shown)]
@@ -240,20 +245,16 @@ def scale_bench_tables(data: dict | None) -> list[Table]:
     title = "Requests per second through the balancer (home page), and the ratio to one replica"
     columns = ["replicas", "app", "req/s", "spread", "ratio", "noise"]
     tables = [Table(title, columns, shown, {2, 3, 4})]
-    parts = ["replicas", "haproxy", "postgresql", "redis", "wrk", "other"]
     cpu = [[n, NAMES[a], *[f"{c:.2f}" for c in cores]] for n, a, *cores in scale.cpu_rows(data)]
     title = "Where the CPU went: cores each part kept busy under that load"
-    tables.append(Table(title, ["replicas up", "app", *parts], cpu, set(range(2, 8))))
-
-    def shown_as(form: str):
-        return lambda value: "-" if value is None else format(value, form)
-
-    sql = [[page, *map(shown_as(".1f"), values)] for page, *values in scale.sql_rows(data)]
+    columns = ["replicas up", "app", *scale.CPU_PARTS]
+    tables.append(Table(title, columns, cpu, set(range(2, 2 + len(scale.CPU_PARTS)))))
+    sql = [[page, *map(formatted(".1f"), values)] for page, *values in scale.sql_rows(data)]
     each = scale.per_replica(data)
     figures = (("PostgreSQL connections a replica", "connections", ".1f"),
                ("Redis commands a request (home)", "redis_commands", ".3f"))  # fmt: skip
     for label, key, form in figures:
-        sql.append([label, *[shown_as(form)(each.get(a, {}).get(key)) for a in APPS]])
+        sql.append([label, *[formatted(form)(each.get(a, {}).get(key)) for a in APPS]])
     title = "SQL statements a request (PostgreSQL's statement log), connections, Redis"
     tables.append(Table(title, ["page", "Django", "Flask"], sql, {1, 2}))
     return tables

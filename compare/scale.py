@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from toolkit.paths import APP_DIRS, BUILD, read_json
+from toolkit.paths import APP_DIRS, APPS, BUILD, read_json
 
 SCALE_JSON = BUILD / "scale.json"
 BENCH_SCALE_JSON = BUILD / "bench-scale.json"
+# The parts whose CPU make bench-scale measures; "other" is what the machine spent besides.
+CPU_PARTS = ("replicas", "haproxy", "postgresql", "redis", "wrk", "other")
 DRILLS = ("replica killed", "rolling restart", "redis stopped", "postgresql restarted")
 DRILL_FIGURES = (
     "requests", "failed", "acknowledged_writes", "found_afterwards", "found_twice", "lost",
@@ -94,21 +96,21 @@ def throughput_rows(data: dict | None) -> list[list]:
     return sorted(rows, key=lambda row: (int(row[0]), row[1]))
 
 
-def cpu_rows(data: dict | None, parts=("replicas", "haproxy", "postgresql", "redis", "wrk")):
-    """Return per app and replica count the cores each part kept busy, and the rest's."""
+def cpu_rows(data: dict | None) -> list[list]:
+    """Return per app and replica count the cores each part kept busy (CPU_PARTS)."""
     rows = []
     for app, side in sorted(bench_apps(data).items()):
         for n, f in side["replicas"].items():
-            rows.append([n, app, *[f["cores"].get(p) for p in (*parts, "other")]])
+            rows.append([n, app, *[f["cores"].get(p) for p in CPU_PARTS]])
     return rows
 
 
-def sql_rows(data: dict | None, apps=("django", "flask")) -> list[list]:
+def sql_rows(data: dict | None) -> list[list]:
     """Return per page the SQL statements a request sends, for each app (None: not counted)."""
     measured = bench_apps(data)
     pages = list(dict.fromkeys(p for side in measured.values() for p in side["sql"]))
     return [
-        [page, *[measured.get(a, {}).get("sql", {}).get(page, {}).get("statements") for a in apps]]
+        [page, *[measured.get(a, {}).get("sql", {}).get(page, {}).get("statements") for a in APPS]]
         for page in pages
     ]
 

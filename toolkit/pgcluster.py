@@ -134,13 +134,3 @@ class Cluster:
             shutil.rmtree(folder, ignore_errors=True)
         self.state.unlink(missing_ok=True)
         self.folder = None
-
-
-@contextlib.contextmanager
-def private_cluster(state: Path):
-    """Run a private cluster for the duration of a `with` block; yield the Cluster."""
-    cluster = Cluster(state)
-    try:
-        yield cluster.start()
-    finally:
-        cluster.stop()

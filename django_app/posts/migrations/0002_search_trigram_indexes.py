@@ -31,6 +31,7 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
 
 
 def upper_trigrams(field):
+    """Return a GIN index of UPPER(field)'s trigrams: what icontains on that field can use."""
     return GinIndex(
         OpClass(Upper(field), name="gin_trgm_ops"), name=f"posts_post_{field}_trgm"
     )
