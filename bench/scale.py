@@ -140,8 +140,10 @@ def summarise(runs: list[dict]) -> dict:
     """Return one replica count's median req/s, its spread, the noise verdict and CPU per part."""
     rps = spread([r["rps"] for r in runs])
     busy = [r["cores"]["other"] for r in runs if r["noisy"]]
-    reasons = [f"other work {max(busy):.2f} cores > {OTHER_CPU_LIMIT} in {len(busy)} run(s)"]
-    reasons = reasons if busy else []
+    reasons = []
+    if busy:
+        most = max(busy)
+        reasons.append(f"other work {most:.2f} cores > {OTHER_CPU_LIMIT} in {len(busy)} run(s)")
     if rps["spread_pct"] is not None and rps["spread_pct"] > SPREAD_LIMIT_PCT:
         reasons.append(f"spread {rps['spread_pct']:.0f}% > {SPREAD_LIMIT_PCT:.0f}%")
     return {

@@ -108,3 +108,29 @@ def test_the_report_shows_req_s_ratios_noise_cpu_and_sql():
     assert cpu.rows[0] == ["1", "Django", "0.50", "0.50", "0.50", "0.50", "0.50", "0.10"]
     assert ["PostgreSQL connections a replica", "2.0", "2.0"] in sql.rows
     assert any("read by no verdict" in note for note in section.notes)
+
+
+def window(rps: float, other: float) -> dict:
+    """Return one load window as bench/scale.py measures it: req/s and the machine's other work."""
+    cores = {**dict.fromkeys(PARTS, 0.5), "other": other}
+    return {
+        "rps": rps,
+        "requests": 100,
+        "failed": 0,
+        "p50_ms": 5.0,
+        "p99_ms": 9.0,
+        "cores": cores,
+        "cpu_ms": dict.fromkeys(benchscale.PARTS, 1.0),
+        "redis_commands": 0.0,
+        "load_average": 1.0,
+        "noisy": other > benchscale.OTHER_CPU_LIMIT,
+    }
+
+
+def test_quiet_windows_give_a_quiet_figure_and_busy_ones_say_why():
+    """Windows with no other work are quiet; one with other work names its cores."""
+    quiet = benchscale.summarise([window(100, 0.0), window(102, 0.0), window(101, 0.0)])
+    assert (quiet["rps"], quiet["noisy"], quiet["noise"]) == (101, False, [])
+    busy = benchscale.summarise([window(100, 0.0), window(90, 0.9)])
+    assert busy["noisy"]
+    assert busy["noise"][0].startswith("other work 0.90 cores")
