@@ -116,3 +116,36 @@ def test_a_survivor_says_so(capsys):
     found.outcome.exit_code = 0
     breakit.explain([found.drill], [found], ["django"])
     assert "django: SURVIVED" in capsys.readouterr().out
+
+
+def fake_suite(caught_by_rules: bool):
+    """Return a stand-in for run_suite that records its arguments; its rules' run may catch."""
+    calls = []
+
+    def run(tree, args):
+        calls.append(args)
+        failing = caught_by_rules and "--rules" in args
+        cases = [Case("tests.t", "test_x[flask]", "failed" if failing else "passed")]
+        return Outcome(exit_code=int(failing), seconds=1.0, cases=cases)
+
+    return run, calls
+
+
+def test_a_drill_caught_by_its_rules_skips_the_whole_suite(tmp_path):
+    """A drill its own rules' tests catch costs one short run, not the whole suite."""
+    drill = next(drill for drill in DRILLS if drill.slug == "unescaped-text")
+    run, calls = fake_suite(caught_by_rules=True)
+    assert breakit.judge(tmp_path, drill, "flask", run).caught("flask")
+    assert calls == [["tests", "--app=flask", "-m", "not background", "--rules", "SEC-7"]]
+
+
+def test_a_drill_its_rules_miss_and_the_unbroken_apps_get_the_whole_suite(tmp_path):
+    """Whatever the drill's rules do not catch, the whole suite still gets its chance."""
+    drill = next(drill for drill in DRILLS if drill.slug == "unescaped-text")
+    run, calls = fake_suite(caught_by_rules=False)
+    assert not breakit.judge(tmp_path, drill, "django", run).caught("django")
+    assert calls[-1] == ["tests", "--app=django", "-m", "not background"]
+    assert len(calls) == 2
+    run, calls = fake_suite(caught_by_rules=False)
+    breakit.judge(tmp_path, None, "django", run)
+    assert calls == [["tests", "--app=django", "-m", "not background"]]
