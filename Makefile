@@ -58,7 +58,7 @@ test-unit: $(STAMP)
 	cd flask_app && $(PY) -m pytest -q -p no:cacheprovider
 	$(PY) -m pytest -q -p no:cacheprovider compare/tests workshop/tests
 
-# The shared suite in two runs: in-process (under a minute), then the tests that start servers of
+# The shared suite in two runs: in-process (about 2.5 minutes), then the tests that start servers of
 # their own (gunicorn with several workers, the real CLI on fresh databases), marked background.
 test-shared: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests -m "not background"
