@@ -22,13 +22,14 @@ import resource
 import statistics
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import psutil
 
 from bench import load, sqlcount
 from bench.pages import NAMES, app_env, seed
-from bench.server import LOAD_LIMIT, NOISE_WAIT_SECONDS, SPREAD_LIMIT_PCT, Settings
+from bench.server import SPREAD_LIMIT_PCT, Settings, twice_if_noisy
 from bench.summary import machine, spread
 from toolkit.apps import APP_CLASSES
 from toolkit.balancer import Group
@@ -110,16 +111,6 @@ def window(group: Group, groups: dict, cluster: Cluster, settings: Settings) -> 
     return figures
 
 
-def guarded(group: Group, groups: dict, cluster: Cluster, settings: Settings) -> dict:
-    """Measure one window; once again if other work was running, then kept and marked noisy."""
-    for attempt in range(2):
-        figures = window(group, groups, cluster, settings)
-        if not figures["noisy"] or attempt or settings.quick:
-            return figures
-        time.sleep(NOISE_WAIT_SECONDS)
-    return figures
-
-
 def load_runs(groups: dict[str, Group], cluster: Cluster, settings: Settings) -> dict:
     """Run every (app, replicas) in turns, the apps swapping order each time; return the runs."""
     runs: dict[str, dict[int, list[dict]]] = {app: {n: [] for n in REPLICA_COUNTS} for app in APPS}
@@ -132,7 +123,8 @@ def load_runs(groups: dict[str, Group], cluster: Cluster, settings: Settings) ->
                 print(f"run {number + 1}/{settings.runs}: {NAMES[app]}, {count} replica(s)")
                 use_replicas(groups[app], count)
                 load.measure(groups[app].base_url, HOME, settings, settings.warmup)
-                runs[app][count].append(guarded(groups[app], groups, cluster, settings))
+                measure = partial(window, groups[app], groups, cluster, settings)
+                runs[app][count].append(twice_if_noisy(measure, settings.quick))
     return runs
 
 
@@ -241,7 +233,6 @@ def settings_of(args, settings: Settings) -> dict:
         "noise_guard": {
             "other_cpu_limit_cores": OTHER_CPU_LIMIT,
             "spread_limit_pct": SPREAD_LIMIT_PCT,
-            "load_limit": LOAD_LIMIT,
         },
         "sql_requests": args.sql_requests,
     }

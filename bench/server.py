@@ -17,6 +17,7 @@ import sqlite3
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -164,9 +165,22 @@ def post_rows(app: str, database: Path) -> int:
         return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
+def twice_if_noisy(measure: Callable[[], dict], quick: bool) -> dict:
+    """Measure; if the window was noisy, let the other work pass and measure once more.
+
+    The second window is kept whatever it shows, marked noisy if it still is; --quick never waits.
+    """
+    figures = measure()
+    if figures["noisy"] and not quick:
+        time.sleep(NOISE_WAIT_SECONDS)
+        figures = measure()
+    return figures
+
+
 def guarded(server: Server, request: load.Request, settings: Settings) -> dict:
     """Load one page; measured again once if the machine was busy, else kept and marked noisy."""
-    for attempt in range(2):
+
+    def measure() -> dict:
         load_before = os.getloadavg()[0]
         cpu_before = server.worker_cpu_seconds()
         figures = load.measure(server.url, request, settings, settings.duration)
@@ -174,10 +188,9 @@ def guarded(server: Server, request: load.Request, settings: Settings) -> dict:
         figures["cpu_ms"] = 1000 * cpu / figures["requests"] if figures["requests"] else None
         figures["load_average"] = round(max(load_before, os.getloadavg()[0]), 2)
         figures["noisy"] = figures["load_average"] > LOAD_LIMIT
-        if not figures["noisy"] or attempt or settings.quick:
-            return figures
-        time.sleep(NOISE_WAIT_SECONDS)  # let the other work pass, then once more
-    return figures
+        return figures
+
+    return twice_if_noisy(measure, settings.quick)
 
 
 def one_run(app, profile, template: Path, settings: Settings, work: Path, log: Path) -> dict:
